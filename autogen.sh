@@ -1,0 +1,13 @@
+#!/bin/sh
+# Regenerates the build system.  With --deps, first installs the Debian 12
+# packages the build and the tests need (as root).
+set -e
+cd "$(dirname "$0")"
+if [ "${1:-}" = "--deps" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends build-essential autoconf automake libtool \
+    pkg-config libpcre2-dev libyajl-dev zlib1g-dev libssl-dev check \
+    rsyslog bsdutils perl python3 ripgrep openssl
+fi
+autoreconf -fi
