@@ -1,0 +1,1 @@
+/* Validators, entropy and placeholder detection: declared in internal.h. */
