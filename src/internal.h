@@ -156,6 +156,24 @@ struct lm_masker {
   char err_msg[512];
 };
 
+/* Formats (format.c, fmt_*.c).  LM_FMT_TEXT is the plain-text path. */
+enum { LM_FMT_TEXT = 0, LM_FMT_AUTO, LM_FMT_JSON, LM_FMT_LOGFMT, LM_FMT_SYSLOG };
+/* Masks a line in m->format into `out` (cleared by the caller).  Returns
+ * 1 when handled (*nsecrets = spans masked; 0 means the line is unchanged
+ * and `out` is to be ignored), 0 when the line is to be masked as plain
+ * text instead (the handler counts the fallback), -1 out of memory. */
+int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
+                   unsigned *nsecrets) LM_HIDDEN;
+
+/* Scans text (prefilter, candidate rules, literals) and appends raw spans
+ * to m->spans: no reset, no merge.  Sets m->limit_hit.  0 or -1 (OOM). */
+int lm_scan_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
+/* Encoded views (decode.c): percent-encoding, JSON/C backslash escapes.
+ * Scans the decoded text and appends spans mapped back onto the original
+ * bytes.  0 or -1 (OOM). */
+int lm_decode_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
+void lm_merge_spans(lm_masker *m) LM_HIDDEN;
+
 /* Finds the spans of one rule in text, validated (allow, entropy, check,
  * placeholders), appended to m->spans.  Returns 0, 1 when a match limit
  * tripped, -1 when out of memory. */

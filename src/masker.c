@@ -178,7 +178,7 @@ static int cmp_span(const void *a, const void *b) {
 
 /* Union of overlapping (and touching) spans; a merged span keeps the label
  * of its leftmost part. */
-static void merge_spans(lm_masker *m) {
+void lm_merge_spans(lm_masker *m) {
   if (m->nspans < 2)
     return;
   qsort(m->spans, m->nspans, sizeof *m->spans, cmp_span);
@@ -194,11 +194,9 @@ static void merge_spans(lm_masker *m) {
   m->nspans = w + 1;
 }
 
-int lm_collect_spans(lm_masker *m, const char *text, size_t len) {
+int lm_scan_append(lm_masker *m, const char *text, size_t len) {
   const lm_ruleset *set = m->set;
-  m->nspans = 0;
   m->ncand = 0;
-  m->limit_hit = 0;
   scan_ctx c = {m, text, 0};
   lm_ac_scan(set->ac, (const unsigned char *)text, len, on_hit, &c);
   if (c.oom)
@@ -218,13 +216,21 @@ int lm_collect_spans(lm_masker *m, const char *text, size_t len) {
       m->limit_hit = 1;
   }
   m->ncand = 0;
-  merge_spans(m);
   return 0;
 oom:
   for (size_t i = 0; i < m->ncand; i++)
     m->candidate[m->cand_list[i]] = 0;
   m->ncand = 0;
   return -1;
+}
+
+int lm_collect_spans(lm_masker *m, const char *text, size_t len) {
+  m->nspans = 0;
+  m->limit_hit = 0;
+  if (lm_scan_append(m, text, len) || lm_decode_append(m, text, len))
+    return -1;
+  lm_merge_spans(m);
+  return 0;
 }
 
 const char *lm_span_label(const lm_ruleset *set, const lm_span *sp, char *tmp, size_t cap) {
@@ -312,7 +318,7 @@ static int line_spans(lm_masker *m, const char *text, size_t len, unsigned *flag
       if (add_span(m, a, b, brule, 0))
         return -1;
       m->rstats[brule].bytes_masked += b - a;
-      merge_spans(m);
+      lm_merge_spans(m);
     }
   }
   if (m->block_rule >= 0 && (m->block_rule & 0x40000000)) {
@@ -333,6 +339,23 @@ lm_status lm_masker_line(lm_masker *m, const char *line, size_t len, lm_line *ou
   out->len = len;
   out->flags = 0;
   out->secrets = 0;
+  if (m->format != LM_FMT_TEXT) {
+    unsigned nsecrets = 0;
+    lm_buf_clear(&m->out);
+    int rc = lm_format_mask(m, line, len, &m->out, &nsecrets);
+    if (rc < 0)
+      goto oom;
+    if (rc > 0) {
+      if (nsecrets) {
+        m->totals.lines_masked++;
+        out->flags = LM_LINE_CHANGED;
+        out->secrets = nsecrets;
+        out->text = m->out.data;
+        out->len = m->out.len;
+      }
+      return LM_OK;
+    }
+  }
   if (line_spans(m, line, len, &flags))
     goto oom;
   out->flags = flags;
@@ -401,14 +424,4 @@ lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding 
   if (m->nspans)
     m->totals.lines_masked++;
   return LM_OK;
-}
-
-lm_status lm_masker_set_format(lm_masker *m, const char *format) {
-  if (!m || !format)
-    return LM_ERR_ARG;
-  if (strcmp(format, "auto") == 0 || strcmp(format, "text") == 0) {
-    m->format = 0;
-    return LM_OK;
-  }
-  return LM_SET_ERR(m, LM_ERR_ARG, NULL, 0, 0, "unknown format '%s' (auto, text)", format);
 }
