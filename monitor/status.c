@@ -1,0 +1,147 @@
+/* status.c - see status.h. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include "status.h"
+#include "json.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void status_free(status *st)
+{
+  free(st->last_check);
+  free(st->result);
+  alert_list_free(&st->alerts);
+  alert_list_free(&st->leaks);
+  memset(st, 0, sizeof *st);
+}
+
+/* Line of a byte offset, for yajl's error position. */
+static unsigned long line_of(const char *text, size_t offset)
+{
+  unsigned long line = 1;
+  for (size_t i = 0; i < offset && text[i]; i++)
+    line += text[i] == '\n';
+  return line;
+}
+
+static int load_list(yajl_val arr, alert_list *out)
+{
+  if (!arr)
+    return 0;
+  if (!YAJL_IS_ARRAY(arr))
+    return -1;
+  for (size_t i = 0; i < arr->u.array.len; i++) {
+    alert a;
+    if (alert_from_json(arr->u.array.values[i], &a) != 0)
+      return -1;
+    int rc = alert_list_push(out, &a);
+    alert_free(&a);
+    if (rc != 0)
+      return -1;
+  }
+  return 0;
+}
+
+int status_load(const char *path, status *st, char **err)
+{
+  memset(st, 0, sizeof *st);
+  char *text;
+  size_t len;
+  if (mon_read_file(path, &text, &len) != 0) {
+    if (errno == ENOENT)
+      return 0;
+    return mon_fail(err, "%s: cannot read: %s", path, strerror(errno));
+  }
+  char errbuf[256] = "";
+  yajl_val root = yajl_tree_parse(text, errbuf, sizeof errbuf);
+  int rc = 0;
+  if (!root || !YAJL_IS_OBJECT(root)) {
+    /* yajl reports no offset through the tree API; its message quotes the
+     * text near the error, which we locate to name the line. */
+    unsigned long line = 1;
+    char *nl = strchr(errbuf, '\n');
+    if (nl)
+      *nl = '\0';
+    if (!root && len)
+      line = line_of(text, len);
+    rc = mon_fail(err, "%s:%lu: not a JSON object: %s", path, line, errbuf);
+  } else {
+    const char *last = json_get_str(root, "last_check");
+    const char *result = json_get_str(root, "result");
+    if ((last && !(st->last_check = strdup(last))) || (result && !(st->result = strdup(result))))
+      rc = mon_fail(err, "out of memory");
+    else if (load_list(json_get(root, "alerts"), &st->alerts) != 0 ||
+             load_list(json_get(root, "leaks"), &st->leaks) != 0)
+      rc = mon_fail(err, "%s:1: malformed alert list", path);
+  }
+  yajl_tree_free(root);
+  free(text);
+  if (rc != 0)
+    status_free(st);
+  return rc;
+}
+
+static void gen_list(yajl_gen g, const char *key, const alert_list *list)
+{
+  yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+  yajl_gen_array_open(g);
+  for (size_t i = 0; i < list->n; i++)
+    alert_gen(&list->v[i], g);
+  yajl_gen_array_close(g);
+}
+
+int status_save(const char *path, const status *st, char **err)
+{
+  yajl_gen g = json_gen_new(1);
+  if (!g)
+    return mon_fail(err, "out of memory");
+  yajl_gen_map_open(g);
+  json_put_str(g, "last_check", st->last_check);
+  json_put_str(g, "result", st->result);
+  gen_list(g, "alerts", &st->alerts);
+  gen_list(g, "leaks", &st->leaks);
+  yajl_gen_map_close(g);
+  size_t len;
+  char *text = json_gen_take(g, &len);
+  yajl_gen_free(g);
+  if (!text)
+    return mon_fail(err, "out of memory");
+  int rc = mon_write_atomic(path, text, len, 0600, err);
+  free(text);
+  return rc;
+}
+
+static void forget_in(alert_list *list, const char *source, const char *name)
+{
+  size_t keep = 0;
+  for (size_t i = 0; i < list->n; i++) {
+    alert *a = &list->v[i];
+    int match = a->secret && strcmp(a->secret, name) == 0 &&
+                (!a->source || strcmp(a->source, source) == 0);
+    if (match)
+      alert_free(a);
+    else
+      list->v[keep++] = *a;
+  }
+  list->n = keep;
+}
+
+void status_forget(status *st, const char *source, const char *name)
+{
+  forget_in(&st->alerts, source, name);
+  forget_in(&st->leaks, source, name);
+}
+
+int status_add_leak(status *st, const alert *a)
+{
+  if (st->leaks.n >= STATUS_MAX_LEAKS) {
+    alert_free(&st->leaks.v[0]);
+    memmove(st->leaks.v, st->leaks.v + 1, (st->leaks.n - 1) * sizeof *st->leaks.v);
+    st->leaks.n--;
+  }
+  return alert_list_push(&st->leaks, a);
+}

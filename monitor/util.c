@@ -1,0 +1,247 @@
+/* util.c - see util.h. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+void mon_warn(const char *fmt, ...)
+{
+  va_list ap;
+  fputs(MON_PROGRAM ": ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+char *mon_vprintf(const char *fmt, va_list ap)
+{
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0)
+    return NULL;
+  return s;
+}
+
+char *mon_printf(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = mon_vprintf(fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+int mon_fail(char **err, const char *fmt, ...)
+{
+  if (!err)
+    return -1;
+  free(*err);
+  va_list ap;
+  va_start(ap, fmt);
+  *err = mon_vprintf(fmt, ap);
+  va_end(ap);
+  if (!*err)
+    *err = strdup("out of memory");
+  return -1;
+}
+
+void mon_time_iso(time_t t, char *buf, size_t size)
+{
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int mon_time_parse(const char *text, time_t *out)
+{
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  const char *end = strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end)
+    return -1;
+  *out = timegm(&tm);
+  return 0;
+}
+
+const char *mon_hostname(void)
+{
+  static char host[256];
+  if (!host[0] && (gethostname(host, sizeof host - 1) != 0 || !host[0]))
+    strcpy(host, "localhost");
+  return host;
+}
+
+/* The person behind the command: sudo's caller first, then the login
+ * name, then the account of the real uid. */
+const char *mon_username(void)
+{
+  static char user[256];
+  if (user[0])
+    return user;
+  const char *name = getenv("SUDO_USER");
+  struct passwd *pw = NULL;
+  if (!name || !*name) {
+    pw = getpwuid(getuid());
+    name = pw ? pw->pw_name : NULL;
+  }
+  if (name && *name)
+    snprintf(user, sizeof user, "%s", name);
+  else
+    snprintf(user, sizeof user, "uid:%lu", (unsigned long)getuid());
+  return user;
+}
+
+int mon_read_file(const char *path, char **data, size_t *len)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  size_t cap = 4096, used = 0;
+  char *buf = malloc(cap);
+  if (!buf) {
+    close(fd);
+    errno = ENOMEM;
+    return -1;
+  }
+  for (;;) {
+    if (cap - used < 2) {
+      char *bigger = realloc(buf, cap * 2);
+      if (!bigger) {
+        free(buf);
+        close(fd);
+        errno = ENOMEM;
+        return -1;
+      }
+      buf = bigger;
+      cap *= 2;
+    }
+    ssize_t n = read(fd, buf + used, cap - used - 1);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      int saved = errno;
+      free(buf);
+      close(fd);
+      errno = saved;
+      return -1;
+    }
+    if (n == 0)
+      break;
+    used += (size_t)n;
+  }
+  close(fd);
+  buf[used] = '\0';
+  *data = buf;
+  *len = used;
+  return 0;
+}
+
+char *mon_dirname(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    return strdup(".");
+  if (slash == path)
+    return strdup("/");
+  return strndup(path, (size_t)(slash - path));
+}
+
+int mon_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                     char **err)
+{
+  char *tmp = mon_printf("%s.tmp.XXXXXX", path);
+  char *dir = mon_dirname(path);
+  if (!tmp || !dir) {
+    free(tmp);
+    free(dir);
+    return mon_fail(err, "out of memory");
+  }
+  int fd = mkostemp(tmp, O_CLOEXEC);
+  if (fd < 0) {
+    mon_fail(err, "%s: cannot create temporary file: %s", path, strerror(errno));
+    goto fail_early;
+  }
+  if (fchmod(fd, mode) != 0)
+    goto fail_io;
+  for (size_t done = 0; done < len;) {
+    ssize_t n = write(fd, data + done, len - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      goto fail_io;
+    }
+    done += (size_t)n;
+  }
+  if (fsync(fd) != 0)
+    goto fail_io;
+  if (close(fd) != 0) {
+    fd = -1;
+    goto fail_io;
+  }
+  fd = -1;
+  if (rename(tmp, path) != 0)
+    goto fail_io;
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  free(tmp);
+  free(dir);
+  return 0;
+
+fail_io:
+  mon_fail(err, "%s: cannot write: %s", path, strerror(errno));
+  if (fd >= 0)
+    close(fd);
+  unlink(tmp);
+fail_early:
+  free(tmp);
+  free(dir);
+  return -1;
+}
+
+void mon_wipe(void *p, size_t len)
+{
+  if (p && len)
+    OPENSSL_cleanse(p, len);
+}
+
+/* One extra byte so values can be NUL-terminated for printing-free use. */
+char *mon_secret_alloc(size_t len)
+{
+  char *p = malloc(len + 1);
+  if (!p)
+    return NULL;
+  /* Keeps secrets out of swap where the limit allows; EPERM/ENOMEM are
+   * expected for unprivileged runs and change nothing else. */
+  (void)mlock(p, len + 1);
+  return p;
+}
+
+void mon_secret_free(char *p, size_t len)
+{
+  if (!p)
+    return;
+  mon_wipe(p, len + 1);
+  (void)munlock(p, len + 1);
+  free(p);
+}
+
+int mon_glob_match(const char *glob, const char *name)
+{
+  return fnmatch(glob, name, FNM_CASEFOLD) == 0;
+}

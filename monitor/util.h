@@ -1,0 +1,57 @@
+/* util.h - small helpers shared by the monitor's files: messages, time,
+ * identity, whole-file reads and atomic writes, secret memory. */
+#ifndef MONITOR_UTIL_H
+#define MONITOR_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define MON_PROGRAM "logmask-monitor"
+
+/* Exit codes of every subcommand. */
+enum { MON_EXIT_OK = 0, MON_EXIT_ALERT = 1, MON_EXIT_ERROR = 2 };
+
+/* "logmask-monitor: MESSAGE" on stderr. */
+void mon_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A malloc'd printf result, or NULL when out of memory. */
+char *mon_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *mon_vprintf(const char *fmt, va_list ap);
+
+/* Stores a new malloc'd message in *err (replacing nothing: *err must be
+ * NULL or is freed first).  Returns -1 so callers can `return mon_fail(...)`. */
+int mon_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* UTC "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
+void mon_time_iso(time_t t, char *buf, size_t size);
+/* Parses the format above; -1 when it is not one. */
+int mon_time_parse(const char *text, time_t *out);
+
+/* Host and user names, computed once; never NULL. */
+const char *mon_hostname(void);
+const char *mon_username(void);
+
+/* Reads a whole file (NUL-terminated for convenience, *len without it).
+ * -1 with errno set on failure. */
+int mon_read_file(const char *path, char **data, size_t *len);
+
+/* Replaces `path` atomically: writes a temporary file in the same
+ * directory with `mode`, fsyncs it, renames it over `path` and fsyncs the
+ * directory.  On failure the old file is untouched. */
+int mon_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                     char **err);
+
+/* Directory part of a path (malloc'd), "." when there is none. */
+char *mon_dirname(const char *path);
+
+/* Secret memory: locked where permitted, wiped before release. */
+char *mon_secret_alloc(size_t len);
+void mon_secret_free(char *p, size_t len);
+void mon_wipe(void *p, size_t len);
+
+/* Matches `name` against a shell glob, case-insensitively. */
+int mon_glob_match(const char *glob, const char *name);
+
+#endif

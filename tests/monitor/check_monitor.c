@@ -1,0 +1,275 @@
+/* check_monitor.c - unit tests of the monitor's dotenv parser (every
+ * quoting form) and fingerprint format (HMAC-SHA256, lowercase hex, the
+ * same text as `openssl dgst -sha256 -mac HMAC -macopt hexkey:...`). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dotenv.h"
+#include "fingerprint.h"
+
+#define MAX_VARS 32
+
+typedef struct parsed {
+  size_t n;
+  char *name[MAX_VARS];
+  char *value[MAX_VARS];
+  size_t len[MAX_VARS];
+  unsigned long line[MAX_VARS];
+} parsed;
+
+static int collect(void *ctx, const char *name, const char *value, size_t len,
+                   unsigned long line)
+{
+  parsed *p = ctx;
+  ck_assert_uint_lt(p->n, MAX_VARS);
+  p->name[p->n] = strdup(name);
+  p->value[p->n] = malloc(len + 1);
+  ck_assert_ptr_nonnull(p->value[p->n]);
+  memcpy(p->value[p->n], value, len);
+  p->value[p->n][len] = '\0';
+  p->len[p->n] = len;
+  p->line[p->n] = line;
+  p->n++;
+  return 0;
+}
+
+static void parsed_free(parsed *p)
+{
+  for (size_t i = 0; i < p->n; i++) {
+    free(p->name[i]);
+    free(p->value[i]);
+  }
+  memset(p, 0, sizeof *p);
+}
+
+static int parse(const char *text, parsed *p, char **err)
+{
+  memset(p, 0, sizeof *p);
+  *err = NULL;
+  return dotenv_parse("t.env", text, strlen(text), collect, p, err);
+}
+
+/* Expects exactly one assignment NAME=value from `text`. */
+static void expect_one(const char *text, const char *name, const char *value)
+{
+  parsed p;
+  char *err;
+  ck_assert_msg(parse(text, &p, &err) == 0, "parse failed: %s", err ? err : "?");
+  ck_assert_uint_eq(p.n, 1);
+  ck_assert_str_eq(p.name[0], name);
+  ck_assert_uint_eq(p.len[0], strlen(value));
+  ck_assert_str_eq(p.value[0], value);
+  parsed_free(&p);
+}
+
+static void expect_error(const char *text, const char *message)
+{
+  parsed p;
+  char *err;
+  ck_assert_int_ne(parse(text, &p, &err), 0);
+  ck_assert_ptr_nonnull(err);
+  ck_assert_str_eq(err, message);
+  free(err);
+  parsed_free(&p);
+}
+
+START_TEST(unquoted)
+{
+  expect_one("A=plain\n", "A", "plain");
+  expect_one("A=  spaced value  \n", "A", "spaced value");
+  expect_one("A=value # comment\n", "A", "value");
+  expect_one("A=val#ue\n", "A", "val#ue");
+  expect_one("A=\n", "A", "");
+  expect_one("A = b\n", "A", "b");
+  expect_one("A=no-newline", "A", "no-newline");
+  expect_one("A=crlf\r\n", "A", "crlf");
+  expect_one("A=${OTHER}\n", "A", "${OTHER}");
+  expect_one("\xEF\xBB\xBF" "A=bom\n", "A", "bom");
+}
+END_TEST
+
+START_TEST(export_prefix)
+{
+  expect_one("export A=1x\n", "A", "1x");
+  expect_one("export   A='q'\n", "A", "q");
+  expect_one("exportA=1\n", "exportA", "1");
+}
+END_TEST
+
+START_TEST(single_quoted)
+{
+  expect_one("A='lit $X \\n # not comment'\n", "A", "lit $X \\n # not comment");
+  expect_one("A='x' # comment\n", "A", "x");
+  expect_one("A='two\nlines'\n", "A", "two\nlines");
+  expect_one("A=''\n", "A", "");
+  expect_one("A=\"a'b\"\n", "A", "a'b");
+}
+END_TEST
+
+START_TEST(double_quoted)
+{
+  expect_one("A=\"a\\nb\\tc\\\\d\\\"e\\$f\"\n", "A", "a\nb\tc\\d\"e$f");
+  expect_one("A=\"keep \\q\"\n", "A", "keep \\q");
+  expect_one("A=\"# not a comment\" # comment\n", "A", "# not a comment");
+  expect_one("A=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\n", "A",
+             "-----BEGIN KEY-----\nabc\n-----END KEY-----");
+  expect_one("A=\"join \\\nlines\"\n", "A", "join lines");
+  expect_one("A=`back $tick`\n", "A", "back $tick");
+}
+END_TEST
+
+START_TEST(lines_and_order)
+{
+  parsed p;
+  char *err;
+  const char *text = "# header\n\nA=1\nB=\"x\ny\"\n  # indented comment\nC='z'\nA=2\n";
+  ck_assert_int_eq(parse(text, &p, &err), 0);
+  ck_assert_uint_eq(p.n, 4);
+  ck_assert_str_eq(p.name[0], "A");
+  ck_assert_uint_eq(p.line[0], 3);
+  ck_assert_str_eq(p.name[1], "B");
+  ck_assert_uint_eq(p.line[1], 4);
+  ck_assert_str_eq(p.name[2], "C");
+  ck_assert_uint_eq(p.line[2], 7);
+  ck_assert_str_eq(p.name[3], "A");
+  ck_assert_uint_eq(p.line[3], 8);
+  ck_assert_str_eq(p.value[3], "2");
+  parsed_free(&p);
+}
+END_TEST
+
+START_TEST(errors_name_file_and_line)
+{
+  expect_error("A=1\n=2\n", "t.env:2: expected a variable name");
+  expect_error("A=1\nB\n", "t.env:2: expected '=' after the variable name");
+  expect_error("A=1\n\nB=\"open\nstill open\n", "t.env:3: unterminated double-quoted value of B");
+  expect_error("B='open\n", "t.env:1: unterminated single-quoted value of B");
+  expect_error("A=\"x\" trailing\n", "t.env:1: unexpected text after the closing quote of A");
+  expect_error("1A=x\n", "t.env:1: expected a variable name");
+}
+END_TEST
+
+/* The secret must never appear in an error message. */
+START_TEST(errors_never_quote_values)
+{
+  parsed p;
+  char *err;
+  ck_assert_int_ne(parse("PW=\"hunter2-secret\" junk\n", &p, &err), 0);
+  ck_assert_ptr_null(strstr(err, "hunter2"));
+  free(err);
+  parsed_free(&p);
+}
+END_TEST
+
+/* RFC 4231 test case 2 is for a 4-byte key; the monitor's key is 32 bytes,
+ * so the expected value comes from openssl(1) when available and from a
+ * fixed vector otherwise. */
+static const unsigned char key32[FP_KEY_LEN] = {
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+  0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+};
+
+START_TEST(fingerprint_format)
+{
+  char hex[FP_HEX_LEN + 1];
+  ck_assert_int_eq(fp_compute(key32, "hunter2-secret", 14, hex), 0);
+  ck_assert_uint_eq(strlen(hex), FP_HEX_LEN);
+  ck_assert(fp_is_fingerprint(hex));
+  /* printf %s hunter2-secret | openssl dgst -sha256 -mac HMAC -macopt
+   *   hexkey:000102...1f */
+  FILE *f = popen("printf %s hunter2-secret | openssl dgst -sha256 -mac HMAC -macopt "
+                  "hexkey:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+                  " 2>/dev/null", "r");
+  char line[256] = "";
+  if (f && fgets(line, sizeof line, f)) {
+    char *eq = strrchr(line, ' ');
+    ck_assert_ptr_nonnull(eq);
+    eq[1 + FP_HEX_LEN] = '\0';
+    ck_assert_str_eq(hex, eq + 1);
+  }
+  if (f)
+    pclose(f);
+  /* Different values, different fingerprints; empty value allowed. */
+  char other[FP_HEX_LEN + 1];
+  ck_assert_int_eq(fp_compute(key32, "hunter2-secreT", 14, other), 0);
+  ck_assert_str_ne(hex, other);
+  ck_assert_int_eq(fp_compute(key32, "", 0, other), 0);
+  ck_assert(fp_is_fingerprint(other));
+  ck_assert(!fp_is_fingerprint("ABC"));
+}
+END_TEST
+
+START_TEST(fingerprint_key_file)
+{
+  char dir[] = "/tmp/check-monitor.XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char path[64];
+  snprintf(path, sizeof path, "%s/key", dir);
+  unsigned char made[FP_KEY_LEN], read_back[FP_KEY_LEN];
+  char *err = NULL;
+  ck_assert_int_eq(fp_key_create(path, made, &err), 0);
+  struct stat st;
+  ck_assert_int_eq(stat(path, &st), 0);
+  ck_assert_uint_eq(st.st_mode & 0777, 0600);
+  ck_assert_uint_eq((size_t)st.st_size, FP_HEX_LEN + 1);
+  ck_assert_int_eq(fp_key_load(path, read_back, &err), 0);
+  ck_assert_mem_eq(made, read_back, FP_KEY_LEN);
+  /* Refused when readable by others; creating over it is refused too. */
+  chmod(path, 0644);
+  ck_assert_int_ne(fp_key_load(path, read_back, &err), 0);
+  ck_assert_ptr_nonnull(strstr(err, "accessible by group or others"));
+  free(err);
+  err = NULL;
+  ck_assert_int_ne(fp_key_create(path, made, &err), 0);
+  free(err);
+  unlink(path);
+  rmdir(dir);
+}
+END_TEST
+
+START_TEST(length_classes)
+{
+  ck_assert_str_eq(fp_length_class(0), "0-5");
+  ck_assert_str_eq(fp_length_class(5), "0-5");
+  ck_assert_str_eq(fp_length_class(6), "6-11");
+  ck_assert_str_eq(fp_length_class(12), "12-15");
+  ck_assert_str_eq(fp_length_class(50), "50-63");
+  ck_assert_str_eq(fp_length_class(4096), "128+");
+}
+END_TEST
+
+static Suite *monitor_suite(void)
+{
+  Suite *s = suite_create("monitor");
+  TCase *dotenv = tcase_create("dotenv");
+  tcase_add_test(dotenv, unquoted);
+  tcase_add_test(dotenv, export_prefix);
+  tcase_add_test(dotenv, single_quoted);
+  tcase_add_test(dotenv, double_quoted);
+  tcase_add_test(dotenv, lines_and_order);
+  tcase_add_test(dotenv, errors_name_file_and_line);
+  tcase_add_test(dotenv, errors_never_quote_values);
+  suite_add_tcase(s, dotenv);
+  TCase *fp = tcase_create("fingerprint");
+  tcase_add_test(fp, fingerprint_format);
+  tcase_add_test(fp, fingerprint_key_file);
+  tcase_add_test(fp, length_classes);
+  suite_add_tcase(s, fp);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *r = srunner_create(monitor_suite());
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
