@@ -42,6 +42,7 @@ global(workDirectory="$T")
 module(load="imtcp")
 module(load="mmexternal")
 module(load="mmanon")
+$MMLOAD
 template(name="plain" type="string" string="%msg%\n")
 ruleset(name="bench" queue.type="LinkedList" queue.size="200000"
         queue.workerThreads="$workers" queue.dequeueBatchSize="1024") {
@@ -67,6 +68,9 @@ CONF
   awk -v s="$start" -v e="$end" -v n="$N" 'BEGIN { printf "%.0f\n", n / (e - s) }'
 }
 
+MODULE="$BUILD/contrib/rsyslog/.libs/mmlogmask.so"
+MMLOAD=
+if [ -f "$MODULE" ]; then MMLOAD="module(load=\"$MODULE\")"; fi
 HARGS="$HELPER --input msg --log $T/helper.log"
 declare -A rate
 rate[none]=$(run none 1 "")
@@ -76,7 +80,7 @@ rate[helper1]=$(run helper1 1 "  action(type=\"mmexternal\" interface.input=\"ms
 rate[helper4]=$(run helper4 4 "  action(type=\"mmexternal\" interface.input=\"msg\" binary=\"$HARGS\")
   if \$!logmask!ok != 1 then stop")
 cases="none mmanon helper1 helper4"
-if [ -f "$BUILD/contrib/rsyslog/.libs/mmlogmask.so" ]; then
+if [ -n "$MMLOAD" ]; then
   rate[mmlogmask]=$(run mmlogmask 1 "  action(type=\"mmlogmask\")")
   cases="$cases mmlogmask"
 fi
