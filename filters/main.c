@@ -1,0 +1,170 @@
+/* logmask: the pipe filter.  A thin host over liblogmask: build the rule
+ * set from the options, then stream every input through one masker.  No
+ * matching logic lives here. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "input.h"
+#include "logmask.h"
+#include "options.h"
+#include "output.h"
+#include "report.h"
+#include "rules.h"
+#include "signals.h"
+
+/* The library's default window overlap; smaller when --max-line is small,
+ * because the overlap must stay under half a window. */
+#define DEFAULT_OVERLAP ((size_t)4096)
+
+struct run_state {
+  int input_failed;   /* some input could not be read */
+  int stop_signal;    /* SIGTERM/SIGINT that ended the run, or 0 */
+  struct output out;
+};
+
+static int only_reports(const struct cli_options *opts, const lm_ruleset *set)
+{
+  int status = CLI_EXIT_OK;
+  if (opts->list_rules && report_rules(stdout, set) < 0) {
+    fprintf(stderr, "logmask: write error: %s\n", strerror(errno));
+    return CLI_EXIT_OUTPUT;
+  }
+  if (opts->test_rules)
+    status = report_rule_tests(stdout, set);
+  return status;
+}
+
+static void mask_inputs(const struct cli_options *opts, lm_masker *masker,
+                        char *buffer, struct run_state *st)
+{
+  struct input_config cfg = {
+    .masker = masker,
+    .out = &st->out,
+    .buffer = buffer,
+    .chunk_size = opts->chunk_size,
+    .max_line = opts->max_line,
+    .overlap = DEFAULT_OVERLAP,
+    .line_buffered = opts->line_buffered >= 0 ? opts->line_buffered
+                                              : isatty(STDOUT_FILENO),
+    .gzip_level = opts->gzip_level,
+  };
+  if (cfg.max_line != 0 && cfg.overlap >= cfg.max_line / 2)
+    cfg.overlap = cfg.max_line / 4;
+
+  for (size_t i = 0; i < opts->input_count; i++) {
+    enum input_result result = input_mask(&cfg, opts->inputs[i]);
+    if (result == INPUT_BAD_INPUT)
+      st->input_failed = 1;
+    if (result == INPUT_BAD_OUTPUT)
+      return;
+    if (result == INPUT_STOPPED || signals_stop_requested() != 0) {
+      st->stop_signal = signals_stop_requested();
+      return;
+    }
+  }
+}
+
+/* Late write errors (NFS, quotas) may only show when stdout is closed. */
+static void close_output(struct output *out)
+{
+  if (out->error == 0 && close(out->fd) != 0 && errno != EINTR && errno != EBADF)
+    out->error = errno;
+}
+
+static int anything_masked(const lm_masker *masker)
+{
+  lm_totals t;
+  memset(&t, 0, sizeof t);
+  lm_masker_totals(masker, &t);
+  if (t.lines_masked + t.lines_dropped + t.limit_trips + t.blocks == 0)
+    return 0;
+  /* A dropped line also counts as masked. */
+  uint64_t hit = t.lines_masked > t.lines_dropped ? t.lines_masked : t.lines_dropped;
+  fprintf(stderr, "logmask: --check: secrets in %llu of %llu lines (%llu dropped)\n",
+          (unsigned long long)hit, (unsigned long long)t.lines,
+          (unsigned long long)t.lines_dropped);
+  return 1;
+}
+
+static int exit_status(const struct cli_options *opts, const lm_masker *masker,
+                       const struct run_state *st)
+{
+  if (st->stop_signal != 0)
+    return CLI_EXIT_SIGNAL + st->stop_signal;
+  if (st->out.error == EPIPE)
+    return CLI_EXIT_PIPE; /* the reader left: nothing to say */
+  if (st->out.error != 0) {
+    fprintf(stderr, "logmask: write error: %s\n", strerror(st->out.error));
+    return CLI_EXIT_OUTPUT;
+  }
+  if (st->input_failed)
+    return CLI_EXIT_INPUT;
+  if (opts->check && anything_masked(masker))
+    return CLI_EXIT_FOUND;
+  return CLI_EXIT_OK;
+}
+
+static int mask_with(const struct cli_options *opts, const lm_ruleset *set)
+{
+  lm_masker *masker = lm_masker_new(set);
+  if (!masker) {
+    fputs("logmask: out of memory\n", stderr);
+    return CLI_EXIT_USAGE;
+  }
+  if (lm_masker_set_format(masker, opts->format) != LM_OK) {
+    fprintf(stderr,
+            "logmask: --format: unknown format '%s' (auto, text, logfmt, json, "
+            "syslog)\n",
+            opts->format);
+    lm_masker_free(masker);
+    return CLI_EXIT_USAGE;
+  }
+  char *buffer = malloc(opts->chunk_size);
+  if (!buffer || signals_install() < 0) {
+    fprintf(stderr, "logmask: %s\n", buffer ? strerror(errno) : "out of memory");
+    free(buffer);
+    lm_masker_free(masker);
+    return CLI_EXIT_USAGE;
+  }
+
+  struct run_state st = {.out = {.fd = STDOUT_FILENO, .error = 0}};
+  mask_inputs(opts, masker, buffer, &st);
+  close_output(&st.out);
+  int status = exit_status(opts, masker, &st);
+  if (opts->stats == CLI_STATS_TEXT)
+    report_stats_text(stderr, set, masker);
+  else if (opts->stats == CLI_STATS_JSON && report_stats_json(stderr, masker) < 0 &&
+           status == CLI_EXIT_OK)
+    status = CLI_EXIT_OUTPUT;
+
+  free(buffer);
+  lm_masker_free(masker);
+  return status;
+}
+
+int main(int argc, char **argv)
+{
+  struct cli_options opts;
+  int status = cli_parse(argc, argv, &opts);
+  if (status >= 0) {
+    cli_options_free(&opts);
+    return status;
+  }
+  lm_ruleset *set = rules_build(&opts);
+  if (!set)
+    status = CLI_EXIT_USAGE;
+  else if (opts.list_rules || opts.test_rules)
+    status = only_reports(&opts, set);
+  else
+    status = mask_with(&opts, set);
+  lm_ruleset_free(set);
+  cli_options_free(&opts);
+  return status;
+}

@@ -1,0 +1,313 @@
+/* Command-line parsing for logmask (getopt_long) and the --help text. */
+#include <config.h>
+
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "logmask.h"
+
+/* The read size tests may choose; larger values only waste memory. */
+#define CHUNK_SIZE_DEFAULT ((size_t)64 * 1024)
+#define CHUNK_SIZE_MAX ((size_t)16 * 1024 * 1024)
+
+enum long_only {
+  OPT_NO_DEFAULT_RULES = 256,
+  OPT_LITERALS,
+  OPT_ENV_FILE,
+  OPT_ENABLE,
+  OPT_DISABLE,
+  OPT_MASK,
+  OPT_HASH_KEY_FILE,
+  OPT_HASH_KEY_ID,
+  OPT_FORMAT,
+  OPT_STATS,
+  OPT_CHECK,
+  OPT_LIST_RULES,
+  OPT_TEST_RULES,
+  OPT_LINE_BUFFERED,
+  OPT_MAX_LINE,
+  OPT_CHUNK_SIZE,
+  OPT_VERSION,
+  OPT_GZIP_LEVEL,
+  OPT_MASK_KEYS,
+  OPT_KEEP_KEYS,
+};
+
+static const struct option long_options[] = {
+  {"rules", required_argument, NULL, 'r'},
+  {"no-default-rules", no_argument, NULL, OPT_NO_DEFAULT_RULES},
+  {"literals", required_argument, NULL, OPT_LITERALS},
+  {"env-file", required_argument, NULL, OPT_ENV_FILE},
+  {"enable", required_argument, NULL, OPT_ENABLE},
+  {"disable", required_argument, NULL, OPT_DISABLE},
+  {"mask", required_argument, NULL, OPT_MASK},
+  {"hash-key-file", required_argument, NULL, OPT_HASH_KEY_FILE},
+  {"hash-key-id", required_argument, NULL, OPT_HASH_KEY_ID},
+  {"format", required_argument, NULL, OPT_FORMAT},
+  {"stats", optional_argument, NULL, OPT_STATS},
+  {"check", no_argument, NULL, OPT_CHECK},
+  {"list-rules", no_argument, NULL, OPT_LIST_RULES},
+  {"test-rules", no_argument, NULL, OPT_TEST_RULES},
+  {"line-buffered", no_argument, NULL, OPT_LINE_BUFFERED},
+  {"max-line", required_argument, NULL, OPT_MAX_LINE},
+  {"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+  {"version", no_argument, NULL, OPT_VERSION},
+  {"gzip-output", no_argument, NULL, 'z'},
+  {"gzip-level", required_argument, NULL, OPT_GZIP_LEVEL},
+  {"mask-keys", required_argument, NULL, OPT_MASK_KEYS},
+  {"keep-keys", required_argument, NULL, OPT_KEEP_KEYS},
+  {"help", no_argument, NULL, 'h'},
+  {NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+  "Usage: logmask [OPTION]... [FILE]...\n"
+  "Mask secrets (passwords, tokens, API keys, credential URLs, known secret\n"
+  "values) in log lines.  Reads each FILE in order, or standard input when\n"
+  "there is none or FILE is '-', and writes the masked lines to standard\n"
+  "output.  Every input line gives one output line; bytes outside the masked\n"
+  "spans are unchanged.\n"
+  "\n"
+  "Rules:\n"
+  "  -r, --rules=PATH        load a rule file, or every *.rules file of a\n"
+  "                          directory; repeatable; adds to the built-in rules\n"
+  "      --no-default-rules  start without the built-in rule library\n"
+  "      --literals=FILE     mask each line of FILE (one secret a line) as a\n"
+  "                          known value wherever it appears\n"
+  "      --env-file=FILE     mask every value of a dotenv FILE (KEY=value,\n"
+  "                          export KEY=value, quotes, comments)\n"
+  "      --enable=ID|GROUP   run rules that are off by default (e.g. pii)\n"
+  "      --disable=ID|GROUP  do not run these rules\n"
+  "      --list-rules        print the enabled rules and exit\n"
+  "      --test-rules        run every inline rule test and exit\n"
+  "\n"
+  "Masking:\n"
+  "      --mask=STYLE        redact (default: [REDACTED:rule-id]),\n"
+  "                          redact:TEMPLATE (%r is the rule id), stars,\n"
+  "                          partial:N:M, hash, drop; overrides the rules' own\n"
+  "      --hash-key-file=FILE  key of the hash style (32+ bytes, mode 0600)\n"
+  "      --hash-key-id=ID    key id written into hash tags (default k1)\n"
+  "      --format=FORMAT     auto (default, decided per line), text, logfmt,\n"
+  "                          json, syslog\n"
+  "      --mask-keys=K1,K2   more sensitive keys: JSON, logfmt and syslog values\n"
+  "                          under them are masked whole\n"
+  "      --keep-keys=K1,K2   keys never masked by name\n"
+  "\n"
+  "Output and reports:\n"
+  "      --check             exit 1 when anything was masked (CI, pre-commit)\n"
+  "      --stats[=FORMAT]    print per-rule counters on standard error at exit;\n"
+  "                          FORMAT is text (default) or json\n"
+  "      --line-buffered     write each line at once (default when standard\n"
+  "                          output is a terminal; use behind tail -f)\n"
+  "      --max-line=BYTES    longer lines are scanned in overlapping windows\n"
+  "                          (default 1M; suffixes K, M, G)\n"
+  "  -z, --gzip-output       write gzip (gzip input is always recognised)\n"
+  "      --gzip-level=N      gzip level 0-9 (default 6); implies -z\n"
+  "      --chunk-size=BYTES  read size (default 64K); for tests only\n"
+  "  -h, --help              print this help and exit\n"
+  "      --version           print the version and exit\n"
+  "\n"
+  "Environment:\n"
+  "  LOGMASK_RULES           colon-separated rule paths, used when no --rules\n"
+  "  LOGMASK_HASH_KEY_FILE   hash key file, used when no --hash-key-file\n"
+  "\n"
+  "Exit status:\n"
+  "  0    success\n"
+  "  1    --check masked something, or --test-rules had failures\n"
+  "  2    usage error, or a bad rule file, literal, key or format\n"
+  "  3    an input could not be read or decompressed (the others were processed)\n"
+  "  4    standard output could not be written\n"
+  "  141  the reader of standard output went away (quietly, like SIGPIPE)\n"
+  "  128+N  stopped by signal N (SIGTERM, SIGINT) after writing every line read\n"
+  "\n"
+  "See logmask(1) and logmask-rules(5).\n";
+
+static int list_push(struct cli_list *list, const char *item)
+{
+  if (list->count == list->cap) {
+    size_t cap = list->cap ? list->cap * 2 : 4;
+    const char **items = realloc(list->items, cap * sizeof *items);
+    if (!items)
+      return -1;
+    list->items = items;
+    list->cap = cap;
+  }
+  list->items[list->count++] = item;
+  return 0;
+}
+
+static int toggle_push(struct cli_options *opts, int enable, const char *name)
+{
+  struct cli_toggle *toggles =
+    realloc(opts->toggles, (opts->toggle_count + 1) * sizeof *toggles);
+  if (!toggles)
+    return -1;
+  toggles[opts->toggle_count].enable = enable;
+  toggles[opts->toggle_count].name = name;
+  opts->toggles = toggles;
+  opts->toggle_count++;
+  return 0;
+}
+
+/* A byte count with an optional K, M or G (binary) suffix; 0 on error. */
+static size_t parse_size(const char *text)
+{
+  char *end;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (errno || end == text || text[0] == '-')
+    return 0;
+  unsigned shift = 0;
+  switch (*end) {
+  case 'k': case 'K': shift = 10; end++; break;
+  case 'm': case 'M': shift = 20; end++; break;
+  case 'g': case 'G': shift = 30; end++; break;
+  default: break;
+  }
+  if (*end == 'i' || *end == 'B')
+    end += *end == 'i' && end[1] == 'B' ? 2 : 1;
+  if (*end != '\0' || value > (SIZE_MAX >> shift))
+    return 0;
+  return (size_t)value << shift;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+  fputs("logmask: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs("\nTry 'logmask --help' for more information.\n", stderr);
+  return CLI_EXIT_USAGE;
+}
+
+static int out_of_memory(void)
+{
+  fputs("logmask: out of memory\n", stderr);
+  return CLI_EXIT_USAGE;
+}
+
+/* LOGMASK_RULES: an alternative to -r, ignored when -r is given. */
+static int rules_from_environment(struct cli_options *opts)
+{
+  const char *env = getenv("LOGMASK_RULES");
+  if (opts->rules.count > 0 || !env || !*env)
+    return 0;
+  opts->rules_env_copy = strdup(env);
+  if (!opts->rules_env_copy)
+    return -1;
+  char *save = NULL;
+  for (char *path = strtok_r(opts->rules_env_copy, ":", &save); path;
+       path = strtok_r(NULL, ":", &save))
+    if (list_push(&opts->rules, path) < 0)
+      return -1;
+  return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_options *opts)
+{
+  memset(opts, 0, sizeof *opts);
+  opts->default_rules = 1;
+  opts->format = "auto";
+  opts->line_buffered = -1;
+  opts->gzip_level = -1;
+  opts->chunk_size = CHUNK_SIZE_DEFAULT;
+
+  int c;
+  while ((c = getopt_long(argc, argv, "r:hz", long_options, NULL)) != -1) {
+    int failed = 0;
+    switch (c) {
+    case 'r': failed = list_push(&opts->rules, optarg); break;
+    case OPT_NO_DEFAULT_RULES: opts->default_rules = 0; break;
+    case OPT_LITERALS: failed = list_push(&opts->literals, optarg); break;
+    case OPT_ENV_FILE: failed = list_push(&opts->env_files, optarg); break;
+    case OPT_ENABLE: failed = toggle_push(opts, 1, optarg); break;
+    case OPT_DISABLE: failed = toggle_push(opts, 0, optarg); break;
+    case OPT_MASK: opts->mask = optarg; break;
+    case OPT_HASH_KEY_FILE: opts->hash_key_file = optarg; break;
+    case OPT_HASH_KEY_ID: opts->hash_key_id = optarg; break;
+    case OPT_FORMAT: opts->format = optarg; break;
+    case OPT_STATS:
+      if (!optarg || strcmp(optarg, "text") == 0)
+        opts->stats = CLI_STATS_TEXT;
+      else if (strcmp(optarg, "json") == 0)
+        opts->stats = CLI_STATS_JSON;
+      else
+        return usage_error("--stats: unknown format '%s' (text or json)", optarg);
+      break;
+    case OPT_CHECK: opts->check = 1; break;
+    case 'z': if (opts->gzip_level < 0) opts->gzip_level = 6; break;
+    case OPT_GZIP_LEVEL:
+      if (optarg[0] < '0' || optarg[0] > '9' || optarg[1] != '\0')
+        return usage_error("--gzip-level: not a level from 0 to 9: '%s'", optarg);
+      opts->gzip_level = optarg[0] - '0';
+      break;
+    case OPT_MASK_KEYS: failed = list_push(&opts->mask_keys, optarg); break;
+    case OPT_KEEP_KEYS: failed = list_push(&opts->keep_keys, optarg); break;
+    case OPT_LIST_RULES: opts->list_rules = 1; break;
+    case OPT_TEST_RULES: opts->test_rules = 1; break;
+    case OPT_LINE_BUFFERED: opts->line_buffered = 1; break;
+    case OPT_MAX_LINE:
+      opts->max_line = parse_size(optarg);
+      if (opts->max_line == 0)
+        return usage_error("--max-line: not a positive byte count: '%s'", optarg);
+      break;
+    case OPT_CHUNK_SIZE:
+      opts->chunk_size = parse_size(optarg);
+      if (opts->chunk_size == 0 || opts->chunk_size > CHUNK_SIZE_MAX)
+        return usage_error("--chunk-size: not a byte count from 1 to 16M: '%s'",
+                           optarg);
+      break;
+    case OPT_VERSION:
+      printf("logmask %s\n", lm_version());
+      return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_OUTPUT;
+    case 'h':
+      fputs(usage_text, stdout);
+      return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_OUTPUT;
+    default:
+      /* getopt_long has printed what was wrong. */
+      fputs("Try 'logmask --help' for more information.\n", stderr);
+      return CLI_EXIT_USAGE;
+    }
+    if (failed)
+      return out_of_memory();
+  }
+
+  if (rules_from_environment(opts) < 0)
+    return out_of_memory();
+  if (!opts->hash_key_file) {
+    const char *env = getenv("LOGMASK_HASH_KEY_FILE");
+    if (env && *env)
+      opts->hash_key_file = env;
+  }
+
+  if (opts->hash_key_id && !opts->hash_key_file)
+    return usage_error("--hash-key-id needs a key: %s", "--hash-key-file or LOGMASK_HASH_KEY_FILE");
+
+  static const char *const stdin_only[] = {"-"};
+  if (optind < argc) {
+    opts->inputs = (const char **)(argv + optind);
+    opts->input_count = (size_t)(argc - optind);
+  } else {
+    opts->inputs = (const char **)stdin_only;
+    opts->input_count = 1;
+  }
+  return -1;
+}
+
+void cli_options_free(struct cli_options *opts)
+{
+  free(opts->rules.items);
+  free(opts->literals.items);
+  free(opts->env_files.items);
+  free(opts->toggles);
+  free(opts->mask_keys.items);
+  free(opts->keep_keys.items);
+  free(opts->rules_env_copy);
+  memset(opts, 0, sizeof *opts);
+}

@@ -1,0 +1,56 @@
+/* Command-line options of logmask: parsed once into a plain struct that the
+ * rest of the program reads. */
+#ifndef LOGMASK_OPTIONS_H
+#define LOGMASK_OPTIONS_H
+
+#include <stddef.h>
+
+enum cli_stats { CLI_STATS_NONE, CLI_STATS_TEXT, CLI_STATS_JSON };
+
+/* One --enable or --disable, kept in command-line order. */
+struct cli_toggle {
+  int enable;
+  const char *name; /* rule id or group; points into argv */
+};
+
+/* A growable list of strings pointing into argv or the environment. */
+struct cli_list {
+  const char **items;
+  size_t count, cap;
+};
+
+struct cli_options {
+  int default_rules;          /* 0 after --no-default-rules */
+  struct cli_list rules;      /* -r/--rules paths, or LOGMASK_RULES */
+  struct cli_list literals;   /* --literals files */
+  struct cli_list env_files;  /* --env-file files */
+  struct cli_toggle *toggles; /* --enable/--disable in order */
+  size_t toggle_count;
+  const char *mask;           /* --mask STYLE or NULL */
+  const char *hash_key_file;  /* --hash-key-file or LOGMASK_HASH_KEY_FILE */
+  const char *hash_key_id;    /* --hash-key-id or NULL for the default */
+  const char *format;         /* --format, "auto" by default */
+  enum cli_stats stats;
+  int check;
+  int list_rules;
+  int test_rules;
+  int line_buffered;          /* -1 = decide from isatty(stdout) */
+  int gzip_level;             /* -z: 0..9; -1 writes plain text */
+  struct cli_list mask_keys;  /* --mask-keys lists (comma-separated) */
+  struct cli_list keep_keys;  /* --keep-keys lists */
+  size_t max_line;            /* 0 = library default */
+  size_t chunk_size;          /* read(2) size; tests sweep it */
+  const char **inputs;        /* file names; "-" is stdin */
+  size_t input_count;
+  char *rules_env_copy;       /* LOGMASK_RULES split in place (owned) */
+};
+
+/* Parses argv and the environment into *opts.  Returns -1 to go on, or an
+ * exit status (after --help, --version or a usage error, which it has
+ * already reported). */
+int cli_parse(int argc, char **argv, struct cli_options *opts);
+
+/* Releases the arrays of *opts (the strings belong to argv/environ). */
+void cli_options_free(struct cli_options *opts);
+
+#endif

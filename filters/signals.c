@@ -1,0 +1,79 @@
+/* Signal handling of logmask: see signals.h for the policy. */
+#include <config.h>
+
+#include "signals.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int signo)
+{
+  if (stop_signal != 0) {
+    /* Second request: the flush is stuck; stop the way the user expects.
+     * signal() and raise() are async-signal-safe. */
+    signal(signo, SIG_DFL);
+    raise(signo);
+    return;
+  }
+  stop_signal = signo;
+}
+
+int signals_install(void)
+{
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_stop;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0; /* no SA_RESTART: a blocked read must return EINTR */
+  if (sigaction(SIGTERM, &action, NULL) < 0)
+    return -1;
+  /* A shell starts background jobs with SIGINT ignored; keep it so. */
+  struct sigaction old_int;
+  if (sigaction(SIGINT, NULL, &old_int) < 0)
+    return -1;
+  if (old_int.sa_handler != SIG_IGN && sigaction(SIGINT, &action, NULL) < 0)
+    return -1;
+  sigset_t stops;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGTERM);
+  sigaddset(&stops, SIGINT);
+  if (sigprocmask(SIG_UNBLOCK, &stops, NULL) < 0)
+    return -1;
+
+  struct sigaction ignore;
+  memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  return sigaction(SIGPIPE, &ignore, NULL);
+}
+
+int signals_stop_requested(void)
+{
+  return stop_signal;
+}
+
+int signals_wait_readable(int fd)
+{
+  sigset_t stops, before;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGTERM);
+  sigaddset(&stops, SIGINT);
+  if (sigprocmask(SIG_BLOCK, &stops, &before) < 0)
+    return 1;
+  int readable = 1;
+  if (stop_signal != 0) {
+    readable = 0;
+  } else {
+    /* ppoll unblocks the stop signals only while it waits, so a request
+     * arriving after the check above still wakes it. */
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int rc = ppoll(&pfd, 1, NULL, &before);
+    if (rc < 0 && errno == EINTR && stop_signal != 0)
+      readable = 0;
+  }
+  sigprocmask(SIG_SETMASK, &before, NULL);
+  return readable;
+}
