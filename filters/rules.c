@@ -97,6 +97,11 @@ static lm_status apply_key_lists(lm_ruleset *set, const struct cli_list *lists,
 static lm_ruleset *apply_settings(lm_ruleset *set, const struct cli_options *opts)
 {
   lm_status status;
+  /* --test-rules tests every rule loaded, the ones off by default (PII)
+   * included: a rule nobody enables still has to be right.  It can only
+   * fail on an empty set, which has nothing to test anyway. */
+  if (opts->test_rules)
+    (void)lm_ruleset_enable(set, "all");
   for (size_t i = 0; i < opts->toggle_count; i++) {
     const struct cli_toggle *t = &opts->toggles[i];
     status = t->enable ? lm_ruleset_enable(set, t->name) : lm_ruleset_disable(set, t->name);

@@ -56,7 +56,10 @@ static void skip_blanks(cursor *c)
 /* End of the current line, a trailing '\r' excluded. */
 static const char *line_end(const cursor *c, const char **next)
 {
-  const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+  /* c->p <= c->end always; saying so keeps GCC from imagining a negative
+   * length under -Werror=stringop-overread */
+  size_t left = c->p < c->end ? (size_t)(c->end - c->p) : 0;
+  const char *nl = left ? memchr(c->p, '\n', left) : NULL;
   const char *stop = nl ? nl : c->end;
   *next = nl ? nl + 1 : c->end;
   if (stop > c->p && stop[-1] == '\r')

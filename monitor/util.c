@@ -223,7 +223,7 @@ void mon_wipe(void *p, size_t len)
 /* One extra byte so values can be NUL-terminated for printing-free use. */
 char *mon_secret_alloc(size_t len)
 {
-  char *p = malloc(len + 1);
+  char *p = calloc(1, len + 1);
   if (!p)
     return NULL;
   /* Keeps secrets out of swap where the limit allows; EPERM/ENOMEM are

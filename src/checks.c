@@ -202,8 +202,7 @@ int lm_is_placeholder(const char *s, size_t len) {
   /* Templates and variable references: ${VAR}, {{ var }}, <your key>,
    * %(password)s, %s, $VAR, {password}, @var@, __VAR__. */
   char a = s[0], z = s[len - 1];
-  if ((a == '$' && len >= 2 && (s[1] == '{' || s[1] == '(' || s[1] == '_' ||
-                                isupper((unsigned char)s[1]))) ||
+  if ((a == '$' && len >= 2 && (s[1] == '{' || s[1] == '(')) ||
       (a == '{' && z == '}') || (a == '<' && z == '>') || (a == '%' && len >= 2 && (s[1] == '(' || len == 2)) ||
       (a == '@' && z == '@' && len > 2) || (len > 4 && s[0] == '_' && s[1] == '_' &&
                                             s[len - 1] == '_' && s[len - 2] == '_'))

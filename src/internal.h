@@ -86,6 +86,8 @@ typedef struct lm_literal {
 
 /* AC pattern ids: keyword k of the flattened keyword table, or a literal. */
 #define LM_AC_LITERAL_BIT 0x80000000u
+/* bytes of each known literal put in the automaton */
+#define LM_LITERAL_PREFIX 8
 
 struct lm_ruleset {
   int compiled;
@@ -96,7 +98,7 @@ struct lm_ruleset {
   size_t min_literal;
   lm_maskspec default_mask;
   int mask_override;
-  unsigned char hash_key[128];
+  unsigned char hash_key[1024];
   size_t hash_key_len;
   char key_id[17];
   lm_ac *ac;
@@ -108,6 +110,7 @@ struct lm_ruleset {
   pcre2_compile_context *cctx;
   lm_diag_fn diag;
   void *diag_ctx;
+  struct lm_keys *keys;            /* sensitive keys (keys.c); NULL = built-in */
   lm_error err;
   char err_file[512];
   char err_msg[1024];
@@ -148,6 +151,7 @@ struct lm_masker {
   unsigned block_lines;
   /* format */
   int format;
+  struct lm_fmt_state *fmt;        /* formats' and decoder's buffers (fmt.h) */
   /* counters */
   lm_totals totals;
   lm_rule_stats *rstats;
@@ -160,8 +164,9 @@ struct lm_masker {
 enum { LM_FMT_TEXT = 0, LM_FMT_AUTO, LM_FMT_JSON, LM_FMT_LOGFMT, LM_FMT_SYSLOG };
 /* Masks a line in m->format into `out` (cleared by the caller).  Returns
  * 1 when handled (*nsecrets = spans masked; 0 means the line is unchanged
- * and `out` is to be ignored), 0 when the line is to be masked as plain
- * text instead (the handler counts the fallback), -1 out of memory. */
+ * and `out` is to be ignored), 2 when handled and a mask of style "drop"
+ * removes the line, 0 when the line is to be masked as plain text instead
+ * (the handler counts the fallback), -1 out of memory. */
 int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
                    unsigned *nsecrets) LM_HIDDEN;
 
@@ -173,6 +178,9 @@ int lm_scan_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
  * bytes.  0 or -1 (OOM). */
 int lm_decode_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
 void lm_merge_spans(lm_masker *m) LM_HIDDEN;
+/* Release hooks of keys.c and format.c (accept NULL). */
+void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
+void lm_fmt_state_free(struct lm_fmt_state *st) LM_HIDDEN;
 
 /* Finds the spans of one rule in text, validated (allow, entropy, check,
  * placeholders), appended to m->spans.  Returns 0, 1 when a match limit

@@ -73,7 +73,9 @@ typedef enum lm_status {
   LM_ERR_KEY,       /* hash key missing, too short or readable by others */
   LM_ERR_WRITE,     /* the host's writer callback reported failure */
   LM_ERR_TEST,      /* one or more inline rule tests failed */
-  LM_ERR_LIMIT      /* a configured limit refused the input */
+  LM_ERR_LIMIT,     /* a configured limit refused the input */
+  LM_ERR_FORMAT     /* input not in the expected format (corrupt or truncated
+                       gzip stream); the detail names the byte offset */
 } lm_status;
 
 /* Static English text for a status; never NULL. */
@@ -182,6 +184,42 @@ LM_API const char *lm_ruleset_rule_description(const lm_ruleset *set, size_t ind
 LM_API const char *lm_ruleset_rule_origin(const lm_ruleset *set, size_t index);
 LM_API size_t lm_ruleset_literal_count(const lm_ruleset *set);
 LM_API const char *lm_ruleset_literal_name(const lm_ruleset *set, size_t index);
+
+/* Sensitive keys of structured formats (JSON members, logfmt pairs, RFC 5424
+ * structured-data parameters).  The value of a sensitive key is masked whole
+ * whatever it holds (string, number, object, array; not null/true/false, an
+ * empty string, or a value that is already a mask or a ${VAR} / {{ var }}
+ * template), under the label json-sensitive-key, logfmt-sensitive-key or
+ * syslog-sensitive-key and the set's default mask style.  Values of other
+ * keys still go through the rules.
+ *
+ * Matching ignores case and the separators '_', '-', '.' and ' ', and
+ * compares the end of the key at a word boundary (a separator or a
+ * lower-to-upper camelCase step): the entry "api_key" matches apiKey,
+ * API-KEY, x_api_key and service.api.key; "password" matches dbPassword and
+ * db.password but not password_hint.  A key equal to a kept key (same
+ * comparison, whole key) is never masked by name.
+ *
+ * Until the first lm_ruleset_mask_keys() call with `replace` set, the
+ * built-in list applies: password, passwd, pwd, pass, passphrase, secret,
+ * client_secret, secret_key, token, access_token, refresh_token, id_token,
+ * auth_token, api_key, apikey, access_key, private_key, authorization,
+ * cookie, set-cookie, session, credentials, credential.
+ *
+ * Building phase only (LM_ERR_STATE after compile).  Keys are copied; an
+ * empty key, one of separators only, or one over 255 bytes is LM_ERR_ARG.
+ * `replace` non-zero: the list (built-in or earlier) is emptied first, so
+ * lm_ruleset_mask_keys(set, NULL, 0, 1) turns key masking off. */
+LM_API lm_status lm_ruleset_mask_keys(lm_ruleset *set, const char *const *keys, size_t n,
+                                      int replace);
+LM_API lm_status lm_ruleset_keep_keys(lm_ruleset *set, const char *const *keys, size_t n);
+/* The sensitive-key list in effect (index < count), or NULL. */
+LM_API size_t lm_ruleset_key_count(const lm_ruleset *set);
+LM_API const char *lm_ruleset_key(const lm_ruleset *set, size_t index);
+/* 1 when `key` (len bytes, need not be NUL-terminated) is sensitive for
+ * `set`, so hosts that parse a structure themselves (the rsyslog module)
+ * decide the same way.  Thread-safe on a compiled set. */
+LM_API int lm_ruleset_is_sensitive_key(const lm_ruleset *set, const char *key, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Maskers: per-thread matching state                                  */
@@ -308,8 +346,31 @@ LM_API lm_status lm_stream_feed(lm_stream *s, const char *buf, size_t len);
 /* Writes every buffered line, including a last line without '\n' (written
  * without one).  Further feeds return LM_ERR_STATE. */
 LM_API lm_status lm_stream_finish(lm_stream *s);
-/* Writes all complete lines buffered so far (for signals/timeouts). */
+/* Writes all complete lines buffered so far (for signals/timeouts).  With
+ * gzip output the compressed stream is sync-flushed, so a reader of the
+ * output sees every line written so far. */
 LM_API lm_status lm_stream_flush(lm_stream *s);
+
+/* gzip (zlib).  `input`: LM_GZIP_AUTO (input starting with the gzip magic
+ * bytes 1f 8b is decompressed as a stream, concatenated members included;
+ * other input is read as text) or LM_GZIP_OFF.  `output_level`: -1 writes
+ * plain text, 0..9 writes one gzip member at that zlib level (finished by
+ * lm_stream_finish; a line-buffered stream sync-flushes at the end of
+ * every feed).
+ * Call before the first feed (LM_ERR_STATE otherwise).  The default is
+ * LM_GZIP_OFF, -1.
+ *
+ * A corrupt gzip stream makes lm_stream_feed return LM_ERR_FORMAT; one that
+ * ends inside a member makes lm_stream_finish return it.  Every line decoded
+ * in full before that point has been masked and written; a partial last
+ * line is dropped, never written unmasked.  lm_stream_error() names the
+ * compressed byte offset. */
+#define LM_GZIP_OFF 0
+#define LM_GZIP_AUTO 1
+LM_API lm_status lm_stream_set_gzip(lm_stream *s, int input, int output_level);
+/* Detail of the last error on the stream (LM_ERR_FORMAT, LM_ERR_NOMEM...).
+ * Owned by the stream; `file` is "" (the host names its input itself). */
+LM_API const lm_error *lm_stream_error(const lm_stream *s);
 
 #ifdef __cplusplus
 }

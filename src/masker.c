@@ -50,6 +50,7 @@ void lm_masker_free(lm_masker *m) {
   free(m->spans);
   lm_buf_wipe_free(&m->out);
   lm_buf_wipe_free(&m->scratch);
+  lm_fmt_state_free(m->fmt);
   free(m);
 }
 
@@ -133,6 +134,7 @@ int lm_rule_find(lm_masker *m, uint32_t ri, const char *text, size_t len) {
 typedef struct scan_ctx {
   lm_masker *m;
   const char *text;
+  size_t len;
   int oom;
 } scan_ctx;
 
@@ -142,9 +144,10 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   const lm_ruleset *set = m->set;
   if (id & LM_AC_LITERAL_BIT) {
     uint32_t l = id & ~LM_AC_LITERAL_BIT;
-    /* the automaton folds case; known secrets are exact */
-    if (memcmp(c->text + end - len, set->literals[l].value, len) == 0) {
-      if (add_span(m, end - len, end, LM_LITERAL_RULE, l)) {
+    /* the automaton holds a case-folded prefix; known secrets are exact */
+    size_t start = end - len, full = set->literals[l].len;
+    if (full <= c->len - start && memcmp(c->text + start, set->literals[l].value, full) == 0) {
+      if (add_span(m, start, start + full, LM_LITERAL_RULE, l)) {
         c->oom = 1;
         return 1;
       }
@@ -197,7 +200,7 @@ void lm_merge_spans(lm_masker *m) {
 int lm_scan_append(lm_masker *m, const char *text, size_t len) {
   const lm_ruleset *set = m->set;
   m->ncand = 0;
-  scan_ctx c = {m, text, 0};
+  scan_ctx c = {m, text, len, 0};
   lm_ac_scan(set->ac, (const unsigned char *)text, len, on_hit, &c);
   if (c.oom)
     goto oom;
@@ -352,6 +355,12 @@ lm_status lm_masker_line(lm_masker *m, const char *line, size_t len, lm_line *ou
         out->secrets = nsecrets;
         out->text = m->out.data;
         out->len = m->out.len;
+      }
+      if (rc == 2) { /* a "drop" style mask: the line goes */
+        m->totals.lines_dropped++;
+        out->flags |= LM_LINE_DROPPED;
+        out->text = NULL;
+        out->len = 0;
       }
       return LM_OK;
     }

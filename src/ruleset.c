@@ -54,6 +54,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   lm_maskspec_clear(&set->default_mask);
   explicit_bzero(set->hash_key, sizeof set->hash_key);
   lm_ac_free(set->ac);
+  lm_keys_free(set->keys);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
   free(set->kw_rules);
@@ -271,7 +272,8 @@ lm_status lm_ruleset_set_hash_key(lm_ruleset *set, const void *key, size_t len,
     return LM_SET_ERR(set, LM_ERR_KEY, NULL, 0, 0,
                       "hash key must be at least 32 bytes (got %zu)", key ? len : 0);
   if (len > sizeof set->hash_key)
-    len = sizeof set->hash_key; /* HMAC hashes longer keys anyway */
+    return LM_SET_ERR(set, LM_ERR_KEY, NULL, 0, 0, "hash key longer than %zu bytes",
+                      sizeof set->hash_key);
   if (key_id && !valid_key_id(key_id))
     return LM_SET_ERR(set, LM_ERR_KEY, NULL, 0, 0,
                       "key id '%s' must be 1-16 characters of [A-Za-z0-9_-]", key_id);
@@ -299,7 +301,9 @@ lm_status lm_ruleset_set_hash_key_file(lm_ruleset *set, const char *path, const 
                       "key file is accessible by group or others (mode %03o): chmod 600 it",
                       (unsigned)(sb.st_mode & 0777));
   }
-  unsigned char key[sizeof set->hash_key];
+  /* one byte more than the limit, so an over-long key is refused rather
+   * than silently cut (the tags would then not match a standard HMAC) */
+  unsigned char key[sizeof set->hash_key + 1];
   size_t n = 0;
   ssize_t r;
   while (n < sizeof key && (r = read(fd, key + n, sizeof key - n)) != 0) {
@@ -409,8 +413,12 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
       st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory");
       goto fail;
     }
+  /* Only a literal's first bytes go into the automaton (the full value is
+   * compared on a hit): the DFA then stays small with thousands of known
+   * secrets, and shared prefixes simply report every candidate. */
   for (size_t l = 0; l < set->nliterals; l++)
-    if (lm_ac_add(ac, set->literals[l].value, set->literals[l].len,
+    if (lm_ac_add(ac, set->literals[l].value,
+                  set->literals[l].len < LM_LITERAL_PREFIX ? set->literals[l].len : LM_LITERAL_PREFIX,
                   (uint32_t)l | LM_AC_LITERAL_BIT)) {
       st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory");
       goto fail;

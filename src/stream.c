@@ -3,6 +3,7 @@
  * longer than the limit is masked in overlapping windows so memory stays
  * bounded (see lm_stream_set_limits in logmask.h). */
 #include "internal.h"
+#include "gzip.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,18 @@ struct lm_stream {
   int finished;
   int failed;
   int in_long_line;
+  /* gzip (gzip.c) */
+  int fed;                 /* a feed happened: gzip settings are fixed */
+  int gzip_in;             /* LM_GZIP_AUTO / LM_GZIP_OFF */
+  enum { GZ_UNDECIDED, GZ_PLAIN, GZ_INFLATE } gz_state;
+  unsigned char magic0;    /* first byte, held until the second tells */
+  int have_magic0;
+  int format_failed;       /* corrupt input seen: no more lines */
+  lm_gzin *gzin;
+  lm_gzout *gzout;
+  lm_error err;
+  char err_msg[256];
+  char err_file[1];
 };
 
 lm_stream *lm_stream_new(lm_masker *m, lm_write_fn write, void *ctx) {
@@ -33,6 +46,8 @@ lm_stream *lm_stream_new(lm_masker *m, lm_write_fn write, void *ctx) {
   s->ctx = ctx;
   s->max_line = 1024 * 1024;
   s->overlap = 4096;
+  s->err.message = s->err_msg;
+  s->err.file = s->err_file;
   return s;
 }
 
@@ -42,6 +57,8 @@ void lm_stream_free(lm_stream *s) {
   lm_buf_wipe_free(&s->pending);
   lm_buf_wipe_free(&s->out);
   lm_buf_wipe_free(&s->window_out);
+  lm_gzin_free(s->gzin);
+  lm_gzout_free(s->gzout);
   free(s);
 }
 
@@ -60,12 +77,47 @@ void lm_stream_set_line_buffered(lm_stream *s, int on) {
     s->line_buffered = on != 0;
 }
 
-static lm_status flush_out(lm_stream *s) {
+lm_status lm_stream_set_gzip(lm_stream *s, int input, int output_level) {
+  if (!s || (input != LM_GZIP_OFF && input != LM_GZIP_AUTO) || output_level < -1 ||
+      output_level > 9)
+    return LM_ERR_ARG;
+  if (s->fed || s->finished)
+    return LM_ERR_STATE;
+  s->gzip_in = input;
+  lm_gzout_free(s->gzout);
+  s->gzout = NULL;
+  if (output_level >= 0 && !(s->gzout = lm_gzout_new(output_level)))
+    return LM_ERR_NOMEM;
+  return LM_OK;
+}
+
+const lm_error *lm_stream_error(const lm_stream *s) { return s ? &s->err : NULL; }
+
+static lm_status stream_error(lm_stream *s, lm_status st, const char *msg) {
+  return lm_set_error(&s->err, s->err_msg, sizeof s->err_msg, s->err_file, sizeof s->err_file,
+                      st, NULL, 0, 0, "%s", msg);
+}
+
+/* Hands the batched output to the writer (through gzip when asked);
+ * `gz` says how far gzip output is flushed: LM_GZ_NONE/SYNC/FINISH. */
+static lm_status flush_out_gz(lm_stream *s, int gz) {
   if (s->failed)
     return LM_ERR_WRITE;
-  if (s->out.len == 0)
+  if (s->out.len == 0 && (!s->gzout || gz == LM_GZ_NONE))
     return LM_OK;
-  int rc = s->write(s->ctx, s->out.data, s->out.len);
+  int rc;
+  if (s->gzout) {
+    lm_status st = lm_gzout_write(s->gzout, s->out.data ? s->out.data : "", s->out.len, gz,
+                                  s->write, s->ctx);
+    if (st == LM_ERR_NOMEM) {
+      s->out.len = 0;
+      s->failed = 1;
+      return stream_error(s, st, "gzip output: zlib failed");
+    }
+    rc = st != LM_OK;
+  } else {
+    rc = s->write(s->ctx, s->out.data, s->out.len);
+  }
   s->out.len = 0;
   if (rc != 0) {
     s->failed = 1;
@@ -73,6 +125,8 @@ static lm_status flush_out(lm_stream *s) {
   }
   return LM_OK;
 }
+
+static lm_status flush_out(lm_stream *s) { return flush_out_gz(s, LM_GZ_NONE); }
 
 static lm_status emit_line(lm_stream *s, const char *text, size_t len, int newline) {
   lm_line r;
@@ -148,13 +202,8 @@ static lm_status append_pending(lm_stream *s, const char *p, size_t n) {
   return LM_OK;
 }
 
-lm_status lm_stream_feed(lm_stream *s, const char *buf, size_t len) {
-  if (!s || (!buf && len))
-    return LM_ERR_ARG;
-  if (s->finished)
-    return LM_ERR_STATE;
-  if (s->failed)
-    return LM_ERR_WRITE;
+/* Plain text in: lines masked and batched. */
+static lm_status feed_text(lm_stream *s, const char *buf, size_t len) {
   const char *p = buf, *end = buf + len;
   lm_status st = LM_OK;
   while (p < end) {
@@ -187,14 +236,77 @@ lm_status lm_stream_feed(lm_stream *s, const char *buf, size_t len) {
         break;
   }
   if (st == LM_OK && s->line_buffered)
-    st = flush_out(s);
+    st = flush_out_gz(s, LM_GZ_SYNC);
   return st;
+}
+
+static lm_status sink_text(void *ctx, const char *buf, size_t len) {
+  return feed_text(ctx, buf, len);
+}
+
+/* Bytes as they came: inflated first when the input is gzip. */
+static lm_status feed_raw(lm_stream *s, const char *buf, size_t len) {
+  if (s->gz_state != GZ_INFLATE)
+    return feed_text(s, buf, len);
+  char msg[200];
+  lm_status st = lm_gzin_feed(s->gzin, buf, len, sink_text, s, msg, sizeof msg);
+  if (st == LM_ERR_FORMAT) {
+    s->format_failed = 1;
+    stream_error(s, st, msg);
+    /* every line decoded in full is written before the error is told */
+    lm_status fst = flush_out_gz(s, LM_GZ_SYNC);
+    return fst == LM_ERR_WRITE ? fst : st;
+  }
+  if (st == LM_ERR_NOMEM)
+    stream_error(s, st, "gzip input: out of memory");
+  return st;
+}
+
+/* Decides, from the first two bytes, whether the input is gzip. */
+static lm_status decide(lm_stream *s, int b1) {
+  int gzip = s->magic0 == 0x1f && b1 == 0x8b;
+  s->gz_state = gzip ? GZ_INFLATE : GZ_PLAIN;
+  if (gzip && !(s->gzin = lm_gzin_new()))
+    return stream_error(s, LM_ERR_NOMEM, "gzip input: out of memory");
+  s->have_magic0 = 0;
+  char c = (char)s->magic0;
+  return feed_raw(s, &c, 1);
+}
+
+lm_status lm_stream_feed(lm_stream *s, const char *buf, size_t len) {
+  if (!s || (!buf && len))
+    return LM_ERR_ARG;
+  if (s->finished)
+    return LM_ERR_STATE;
+  if (s->failed)
+    return LM_ERR_WRITE;
+  if (s->format_failed)
+    return LM_ERR_FORMAT;
+  s->fed = 1;
+  if (len && s->gz_state == GZ_UNDECIDED) {
+    if (s->gzip_in == LM_GZIP_OFF) {
+      s->gz_state = GZ_PLAIN;
+    } else {
+      if (!s->have_magic0) {
+        s->magic0 = (unsigned char)buf[0];
+        s->have_magic0 = 1;
+        buf++;
+        len--;
+        if (!len)
+          return LM_OK;
+      }
+      lm_status st = decide(s, (unsigned char)buf[0]);
+      if (st)
+        return st;
+    }
+  }
+  return feed_raw(s, buf, len);
 }
 
 lm_status lm_stream_flush(lm_stream *s) {
   if (!s)
     return LM_ERR_ARG;
-  return flush_out(s);
+  return flush_out_gz(s, LM_GZ_SYNC);
 }
 
 lm_status lm_stream_finish(lm_stream *s) {
@@ -204,12 +316,30 @@ lm_status lm_stream_finish(lm_stream *s) {
     return LM_ERR_STATE;
   s->finished = 1;
   lm_status st = LM_OK;
-  if (s->pending.len || s->in_long_line) {
+  if (s->have_magic0) /* one byte of input in all: text */
+    st = decide(s, -1);
+  if (st == LM_OK && s->gz_state == GZ_INFLATE && !s->format_failed) {
+    char msg[200];
+    if ((st = lm_gzin_finish(s->gzin, msg, sizeof msg)) != LM_OK) {
+      s->format_failed = 1;
+      stream_error(s, st, msg);
+    }
+  }
+  if (s->format_failed) {
+    /* the last line was cut by the damage: never write a partial secret */
+    if (s->pending.data)
+      explicit_bzero(s->pending.data, s->pending.cap);
+    lm_buf_clear(&s->pending);
+    s->in_long_line = 0;
+    lm_status fst = flush_out_gz(s, LM_GZ_FINISH);
+    return fst == LM_ERR_WRITE ? fst : LM_ERR_FORMAT;
+  }
+  if (st == LM_OK && (s->pending.len || s->in_long_line)) {
     st = emit_line(s, s->pending.data ? s->pending.data : "", s->pending.len, 0);
     /* a line without its '\n' still counts its bytes, not the missing one */
     s->m->totals.bytes--;
     lm_buf_clear(&s->pending);
   }
-  lm_status fst = flush_out(s);
+  lm_status fst = flush_out_gz(s, LM_GZ_FINISH);
   return st ? st : fst;
 }

@@ -21,6 +21,7 @@ const char *lm_strerror(lm_status status) {
   case LM_ERR_WRITE: return "output writer failed";
   case LM_ERR_TEST: return "rule tests failed";
   case LM_ERR_LIMIT: return "limit exceeded";
+  case LM_ERR_FORMAT: return "input format error";
   }
   return "unknown status";
 }
