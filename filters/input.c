@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "parallel.h"
 #include "signals.h"
 
 static const char *display_name(const char *name)
@@ -109,14 +111,34 @@ enum input_result input_mask(const struct input_config *cfg, const char *name)
     }
   }
 
+  /* Threads only pay off in batches: a line-buffered or gzip output run
+   * stays on the serial path, which writes each line as it comes. */
+  struct parallel_rest rest = {0, NULL, 0};
+  if (cfg->parallel && !cfg->line_buffered && cfg->gzip_level < 0) {
+    enum input_result presult = parallel_pump(cfg->parallel, cfg, display_name(name), fd, &rest);
+    if (!rest.fallback || presult != INPUT_DONE) {
+      free(rest.data);
+      if (fd != STDIN_FILENO)
+        close(fd);
+      return presult;
+    }
+  }
+
   enum input_result result = INPUT_BAD_INPUT;
   lm_stream *stream = open_stream(cfg, name);
   if (stream) {
     /* A PEM block left open by the previous input must not swallow this
-     * one's lines. */
-    lm_masker_reset(cfg->masker);
-    int refused;
-    result = pump(cfg, name, fd, stream, &refused);
+     * one's lines (after a parallel start, parallel_pump primed it). */
+    if (!rest.fallback)
+      lm_masker_reset(cfg->masker);
+    int refused = 0;
+    lm_status fed = rest.len ? lm_stream_feed(stream, rest.data, rest.len) : LM_OK;
+    if (fed != LM_OK) {
+      refused = 1;
+      result = stream_failure(cfg, stream, name, fed);
+    } else {
+      result = pump(cfg, name, fd, stream, &refused);
+    }
     /* Even after a read error or a stop request, every line read so far
      * goes out; after a write error, or when the stream refused the input
      * (already reported), nothing more can. */
@@ -129,6 +151,10 @@ enum input_result input_mask(const struct input_config *cfg, const char *name)
       }
     }
     lm_stream_free(stream);
+  }
+  if (rest.data) {
+    explicit_bzero(rest.data, rest.len);
+    free(rest.data);
   }
   if (fd != STDIN_FILENO)
     close(fd);

@@ -18,6 +18,7 @@ struct input_config {
   size_t overlap;        /* window overlap when max_line is set */
   int line_buffered;
   int gzip_level;        /* -1: plain output; 0..9: gzip at that level */
+  struct parallel *parallel; /* -j N workers, or NULL for one thread */
 };
 
 enum input_result {

@@ -12,6 +12,7 @@
 
 #include "exitcodes.h"
 #include "input.h"
+#include "parallel.h"
 #include "logmask.h"
 #include "options.h"
 #include "output.h"
@@ -41,8 +42,8 @@ static int only_reports(const struct cli_options *opts, const lm_ruleset *set)
   return status;
 }
 
-static void mask_inputs(const struct cli_options *opts, lm_masker *masker,
-                        char *buffer, struct run_state *st)
+static void mask_inputs(const struct cli_options *opts, const lm_ruleset *set,
+                        lm_masker *masker, char *buffer, struct run_state *st)
 {
   struct input_config cfg = {
     .masker = masker,
@@ -57,18 +58,25 @@ static void mask_inputs(const struct cli_options *opts, lm_masker *masker,
   };
   if (cfg.max_line != 0 && cfg.overlap >= cfg.max_line / 2)
     cfg.overlap = cfg.max_line / 4;
+  if (opts->jobs > 1) {
+    cfg.parallel = parallel_new(set, opts->format, opts->jobs, cfg.max_line, cfg.overlap);
+    if (!cfg.parallel)
+      fprintf(stderr, "logmask: cannot start %u threads; masking on one\n", opts->jobs);
+  }
 
   for (size_t i = 0; i < opts->input_count; i++) {
     enum input_result result = input_mask(&cfg, opts->inputs[i]);
     if (result == INPUT_BAD_INPUT)
       st->input_failed = 1;
     if (result == INPUT_BAD_OUTPUT)
-      return;
+      break;
     if (result == INPUT_STOPPED || signals_stop_requested() != 0) {
       st->stop_signal = signals_stop_requested();
-      return;
+      break;
     }
   }
+  /* the workers' counters join the main masker's for --stats and --check */
+  parallel_free(cfg.parallel, masker);
 }
 
 /* Late write errors (NFS, quotas) may only show when stdout is closed. */
@@ -135,7 +143,7 @@ static int mask_with(const struct cli_options *opts, const lm_ruleset *set)
   }
 
   struct run_state st = {.out = {.fd = STDOUT_FILENO, .error = 0}};
-  mask_inputs(opts, masker, buffer, &st);
+  mask_inputs(opts, set, masker, buffer, &st);
   close_output(&st.out);
   int status = exit_status(opts, masker, &st);
   if (opts->stats == CLI_STATS_TEXT)

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,7 @@ enum long_only {
   OPT_LINE_BUFFERED,
   OPT_MAX_LINE,
   OPT_CHUNK_SIZE,
+  OPT_JOBS,
   OPT_VERSION,
   OPT_GZIP_LEVEL,
   OPT_MASK_KEYS,
@@ -58,6 +60,7 @@ static const struct option long_options[] = {
   {"line-buffered", no_argument, NULL, OPT_LINE_BUFFERED},
   {"max-line", required_argument, NULL, OPT_MAX_LINE},
   {"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+  {"jobs", required_argument, NULL, 'j'},
   {"version", no_argument, NULL, OPT_VERSION},
   {"gzip-output", no_argument, NULL, 'z'},
   {"gzip-level", required_argument, NULL, OPT_GZIP_LEVEL},
@@ -108,6 +111,8 @@ static const char usage_text[] =
   "                          output is a terminal; use behind tail -f)\n"
   "      --max-line=BYTES    longer lines are scanned in overlapping windows\n"
   "                          (default 1M; suffixes K, M, G)\n"
+  "  -j, --jobs=N            mask on N threads (0: one per core; default 1);\n"
+  "                          output is identical to -j 1, in input order\n"
   "  -z, --gzip-output       write gzip (gzip input is always recognised)\n"
   "      --gzip-level=N      gzip level 0-9 (default 6); implies -z\n"
   "      --chunk-size=BYTES  read size (default 64K); for tests only\n"
@@ -216,10 +221,11 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
   opts->format = "auto";
   opts->line_buffered = -1;
   opts->gzip_level = -1;
+  opts->jobs = 1;
   opts->chunk_size = CHUNK_SIZE_DEFAULT;
 
   int c;
-  while ((c = getopt_long(argc, argv, "r:hz", long_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "r:hzj:", long_options, NULL)) != -1) {
     int failed = 0;
     switch (c) {
     case 'r': failed = list_push(&opts->rules, optarg); break;
@@ -242,6 +248,19 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       break;
     case OPT_CHECK: opts->check = 1; break;
     case 'z': if (opts->gzip_level < 0) opts->gzip_level = 6; break;
+    case 'j': {
+      char *end;
+      errno = 0;
+      unsigned long j = strtoul(optarg, &end, 10);
+      if (errno || end == optarg || *end || j > 256)
+        return usage_error("--jobs: not a thread count from 0 to 256: '%s'", optarg);
+      if (j == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        j = n > 0 ? (unsigned long)n : 1;
+      }
+      opts->jobs = (unsigned)j;
+      break;
+    }
     case OPT_GZIP_LEVEL:
       if (optarg[0] < '0' || optarg[0] > '9' || optarg[1] != '\0')
         return usage_error("--gzip-level: not a level from 0 to 9: '%s'", optarg);

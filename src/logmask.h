@@ -274,6 +274,20 @@ LM_API lm_status lm_masker_find(lm_masker *m, const char *line, size_t len,
 /* Forgets multi-line state (an open PEM block) before a new input. */
 LM_API void lm_masker_reset(lm_masker *m);
 
+/* Number of preceding lines that can change how a line is masked: the
+ * longest multi-line block any rule of the set allows (0 when no rule spans
+ * lines).  Thread-safe on a compiled set. */
+LM_API size_t lm_ruleset_context_lines(const lm_ruleset *set);
+
+/* Primes the masker's multi-line state from complete lines that precede the
+ * input it masks next, without output and without counting them.  For hosts
+ * that mask chunks of one input out of order (threads): lm_masker_reset(),
+ * lm_masker_prime() with the previous chunk's last
+ * lm_ruleset_context_lines() lines, then mask the chunk.  The result equals
+ * masking the input in one pass, except after a block opener nested inside
+ * an unterminated block, where the primed masker masks more. */
+LM_API lm_status lm_masker_prime(lm_masker *m, const char *lines, size_t len);
+
 /* ------------------------------------------------------------------ */
 /* Counters                                                            */
 /* ------------------------------------------------------------------ */

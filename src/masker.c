@@ -434,3 +434,41 @@ lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding 
     m->totals.lines_masked++;
   return LM_OK;
 }
+
+size_t lm_ruleset_context_lines(const lm_ruleset *set) {
+  size_t most = 0;
+  if (!set || !set->compiled)
+    return 0;
+  for (size_t i = 0; i < set->nrules; i++)
+    if (set->rules[i].block_end && set->rules[i].block_max_lines > most)
+      most = set->rules[i].block_max_lines;
+  return most;
+}
+
+lm_status lm_masker_prime(lm_masker *m, const char *lines, size_t len) {
+  if (!m || (!lines && len))
+    return LM_ERR_ARG;
+  /* Counters describe what the host masked; priming re-reads lines another
+   * masker already counted, so they are put back afterwards. */
+  lm_totals saved = m->totals;
+  size_t nrules = m->set->nrules;
+  lm_rule_stats *rsaved = malloc((nrules + 1) * sizeof *rsaved);
+  if (!rsaved)
+    return LM_ERR_NOMEM;
+  memcpy(rsaved, m->rstats, nrules * sizeof *rsaved);
+  lm_status st = LM_OK;
+  const char *p = lines, *end = lines + len;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    lm_line out;
+    lm_status rc = lm_masker_line(m, p, n, &out);
+    if (rc != LM_OK && st == LM_OK)
+      st = rc;
+    p += n + (nl ? 1 : 0);
+  }
+  m->totals = saved;
+  memcpy(m->rstats, rsaved, nrules * sizeof *rsaved);
+  free(rsaved);
+  return st;
+}

@@ -1,0 +1,421 @@
+/* -j N: one input cut into chunks of whole lines, masked by N worker
+ * threads (one masker each, one shared rule set) and written in input
+ * order by the main thread.  See parallel.h. */
+#include <config.h>
+
+#include "parallel.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "signals.h"
+
+/* Bytes per job: big enough that thread hand-offs cost nothing, small
+ * enough that N jobs in flight stay a few MiB. */
+#define CHUNK (1024u * 1024u)
+/* A chunk with no line end by then cannot be cut: the rest of the input
+ * goes through the serial path, which windows long lines. */
+#define MAX_CUT (16u * 1024u * 1024u)
+
+enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
+
+struct bytes {
+  char *data;
+  size_t len, cap;
+};
+
+struct job {
+  struct bytes in, prime, out;
+  int state;
+  lm_status status;
+};
+
+struct worker {
+  pthread_t thread;
+  lm_masker *masker;
+  struct parallel *pool;
+  int started;
+};
+
+struct parallel {
+  const lm_ruleset *set;
+  size_t context_lines;
+  size_t max_line, overlap;
+  unsigned nworkers;
+  struct worker *workers;
+  struct job *slots;
+  size_t nslots;
+  size_t submitted; /* jobs handed to the workers, ever */
+  size_t taken;     /* jobs a worker has started */
+  size_t written;   /* jobs written out */
+  int quit;
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+};
+
+static int bytes_reserve(struct bytes *b, size_t extra)
+{
+  if (b->len + extra <= b->cap)
+    return 0;
+  size_t cap = b->cap ? b->cap : 64 * 1024;
+  while (cap < b->len + extra)
+    cap *= 2;
+  char *p = realloc(b->data, cap);
+  if (!p)
+    return -1;
+  b->data = p;
+  b->cap = cap;
+  return 0;
+}
+
+static int bytes_set(struct bytes *b, const char *p, size_t n)
+{
+  b->len = 0;
+  if (bytes_reserve(b, n) != 0)
+    return -1;
+  if (n)
+    memcpy(b->data, p, n);
+  b->len = n;
+  return 0;
+}
+
+static void bytes_free(struct bytes *b)
+{
+  if (b->data)
+    explicit_bzero(b->data, b->cap); /* unmasked input was here */
+  free(b->data);
+  memset(b, 0, sizeof *b);
+}
+
+static int job_write(void *ctx, const char *buf, size_t len)
+{
+  struct bytes *out = ctx;
+  if (bytes_reserve(out, len) != 0)
+    return -1;
+  memcpy(out->data + out->len, buf, len);
+  out->len += len;
+  return 0;
+}
+
+/* Masks one job as if the input before it had just gone by: the masker is
+ * reset and primed with the preceding lines a multi-line rule may need. */
+static lm_status mask_job(struct parallel *p, lm_masker *m, struct job *job)
+{
+  job->out.len = 0;
+  lm_masker_reset(m);
+  lm_status st = lm_masker_prime(m, job->prime.data, job->prime.len);
+  if (st != LM_OK)
+    return st;
+  lm_stream *s = lm_stream_new(m, job_write, &job->out);
+  if (!s)
+    return LM_ERR_NOMEM;
+  if (p->max_line)
+    st = lm_stream_set_limits(s, p->max_line, p->overlap);
+  if (st == LM_OK)
+    st = lm_stream_feed(s, job->in.data, job->in.len);
+  lm_status fst = lm_stream_finish(s);
+  lm_stream_free(s);
+  return st != LM_OK ? st : fst;
+}
+
+static void *worker_main(void *arg)
+{
+  struct worker *w = arg;
+  struct parallel *p = w->pool;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (!p->quit && p->taken == p->submitted)
+      pthread_cond_wait(&p->work, &p->mu);
+    if (p->taken == p->submitted)
+      break; /* quit with nothing left */
+    struct job *job = &p->slots[p->taken++ % p->nslots];
+    job->state = SLOT_BUSY;
+    pthread_mutex_unlock(&p->mu);
+    lm_status st = mask_job(p, w->masker, job);
+    pthread_mutex_lock(&p->mu);
+    job->status = st;
+    job->state = SLOT_DONE;
+    pthread_cond_broadcast(&p->done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+struct parallel *parallel_new(const lm_ruleset *set, const char *format, unsigned jobs,
+                              size_t max_line, size_t overlap)
+{
+  struct parallel *p = calloc(1, sizeof *p);
+  if (!p)
+    return NULL;
+  p->set = set;
+  p->context_lines = lm_ruleset_context_lines(set);
+  p->max_line = max_line;
+  p->overlap = overlap;
+  p->nslots = 2 * (size_t)jobs + 2;
+  p->slots = calloc(p->nslots, sizeof *p->slots);
+  p->workers = calloc(jobs, sizeof *p->workers);
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->work, NULL);
+  pthread_cond_init(&p->done, NULL);
+  if (!p->slots || !p->workers) {
+    parallel_free(p, NULL);
+    return NULL;
+  }
+  for (unsigned i = 0; i < jobs; i++) {
+    struct worker *w = &p->workers[i];
+    w->pool = p;
+    w->masker = lm_masker_new(set);
+    if (!w->masker || lm_masker_set_format(w->masker, format) != LM_OK ||
+        pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+      lm_masker_free(w->masker);
+      w->masker = NULL;
+      parallel_free(p, NULL);
+      return NULL;
+    }
+    w->started = 1;
+    p->nworkers++;
+  }
+  return p;
+}
+
+void parallel_free(struct parallel *p, lm_masker *stats_into)
+{
+  if (!p)
+    return;
+  pthread_mutex_lock(&p->mu);
+  p->quit = 1;
+  pthread_cond_broadcast(&p->work);
+  pthread_mutex_unlock(&p->mu);
+  for (unsigned i = 0; i < p->nworkers; i++) {
+    struct worker *w = &p->workers[i];
+    if (w->started)
+      pthread_join(w->thread, NULL);
+    if (stats_into && w->masker)
+      lm_masker_merge_stats(stats_into, w->masker);
+    lm_masker_free(w->masker);
+  }
+  for (size_t i = 0; p->slots && i < p->nslots; i++) {
+    bytes_free(&p->slots[i].in);
+    bytes_free(&p->slots[i].prime);
+    bytes_free(&p->slots[i].out);
+  }
+  pthread_mutex_destroy(&p->mu);
+  pthread_cond_destroy(&p->work);
+  pthread_cond_destroy(&p->done);
+  free(p->slots);
+  free(p->workers);
+  free(p);
+}
+
+/* Writes finished jobs in order.  With `wait`, blocks until the oldest
+ * job is done.  Returns -1 after a failed write (out->error is set) or a
+ * job the library refused (reported; *failed set). */
+static int write_done(struct parallel *p, const struct input_config *cfg, const char *name,
+                      int wait, int *failed)
+{
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    if (p->written == p->submitted)
+      break;
+    struct job *job = &p->slots[p->written % p->nslots];
+    if (job->state != SLOT_DONE) {
+      if (!wait)
+        break;
+      pthread_cond_wait(&p->done, &p->mu);
+      continue;
+    }
+    pthread_mutex_unlock(&p->mu);
+    /* What the stream wrote is masked, even when it then failed: a
+     * refused job loses no line that was masked, and no unmasked byte is
+     * written. */
+    int rc = output_write(cfg->out, job->out.data, job->out.len);
+    if (job->status != LM_OK) {
+      fprintf(stderr, "logmask: %s: %s\n", name, lm_strerror(job->status));
+      *failed = 1;
+    }
+    pthread_mutex_lock(&p->mu);
+    job->state = SLOT_FREE;
+    p->written++;
+    if (rc != 0)
+      break;
+  }
+  pthread_mutex_unlock(&p->mu);
+  return cfg->out->error ? -1 : 0;
+}
+
+static int drain(struct parallel *p, const struct input_config *cfg, const char *name,
+                 int *failed)
+{
+  int rc = 0;
+  while (rc == 0) {
+    pthread_mutex_lock(&p->mu);
+    int left = p->written != p->submitted;
+    pthread_mutex_unlock(&p->mu);
+    if (!left)
+      break;
+    rc = write_done(p, cfg, name, 1, failed);
+  }
+  if (rc != 0) {
+    /* output is gone: let the workers finish, throw their results away */
+    pthread_mutex_lock(&p->mu);
+    while (p->written != p->submitted) {
+      struct job *job = &p->slots[p->written % p->nslots];
+      if (job->state != SLOT_DONE) {
+        pthread_cond_wait(&p->done, &p->mu);
+        continue;
+      }
+      job->state = SLOT_FREE;
+      p->written++;
+    }
+    pthread_mutex_unlock(&p->mu);
+  }
+  return rc;
+}
+
+/* A free slot for the next job, writing finished ones while waiting. */
+static struct job *next_slot(struct parallel *p, const struct input_config *cfg,
+                             const char *name, int *failed)
+{
+  for (;;) {
+    pthread_mutex_lock(&p->mu);
+    struct job *job = &p->slots[p->submitted % p->nslots];
+    int free_now = job->state == SLOT_FREE;
+    pthread_mutex_unlock(&p->mu);
+    if (free_now)
+      return job;
+    if (write_done(p, cfg, name, 1, failed) != 0)
+      return NULL;
+  }
+}
+
+static void submit(struct parallel *p, struct job *job)
+{
+  pthread_mutex_lock(&p->mu);
+  job->state = SLOT_READY;
+  p->submitted++;
+  pthread_cond_signal(&p->work);
+  pthread_mutex_unlock(&p->mu);
+}
+
+/* Start of the last `lines` lines of [data, data+len), which ends with a
+ * line end. */
+static size_t tail_start(const char *data, size_t len, size_t lines)
+{
+  size_t i = len;
+  size_t seen = 0;
+  while (i > 0) {
+    if (data[i - 1] == '\n' && i != len && ++seen == lines)
+      return i;
+    i--;
+  }
+  return 0;
+}
+
+enum input_result parallel_pump(struct parallel *p, const struct input_config *cfg,
+                                const char *name, int fd, struct parallel_rest *rest)
+{
+  struct bytes carry = {0}, prime = {0};
+  enum input_result result = INPUT_DONE;
+  int failed = 0, eof = 0, first = 1;
+  rest->fallback = 0;
+  while (!eof) {
+    struct job *job = next_slot(p, cfg, name, &failed);
+    if (!job) {
+      result = INPUT_BAD_OUTPUT;
+      break;
+    }
+    if (bytes_set(&job->in, carry.data, carry.len) != 0 ||
+        bytes_set(&job->prime, prime.data, prime.len) != 0)
+      goto oom;
+    carry.len = 0;
+    /* fill the job with at least CHUNK bytes, up to a line end */
+    const char *cut = NULL;
+    while (!eof) {
+      if (job->in.len >= CHUNK &&
+          (cut = memrchr(job->in.data, '\n', job->in.len)) != NULL)
+        break;
+      if (job->in.len >= MAX_CUT)
+        break;
+      if (!signals_wait_readable(fd)) {
+        result = INPUT_STOPPED;
+        eof = 1;
+        break;
+      }
+      if (bytes_reserve(&job->in, CHUNK) != 0)
+        goto oom;
+      ssize_t n = read(fd, job->in.data + job->in.len, job->in.cap - job->in.len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0) {
+        fprintf(stderr, "logmask: %s: read error: %s\n",
+                strcmp(name, "-") == 0 ? "(standard input)" : name, strerror(errno));
+        result = INPUT_BAD_INPUT;
+        eof = 1;
+        break;
+      }
+      if (n == 0) {
+        eof = 1;
+        break;
+      }
+      job->in.len += (size_t)n;
+      /* gzip input is decompressed by the serial stream */
+      if (first && job->in.len >= 2 && (unsigned char)job->in.data[0] == 0x1f &&
+          (unsigned char)job->in.data[1] == 0x8b)
+        goto serial;
+      first = 0;
+    }
+    if (!eof && !cut)
+      goto serial; /* a line too long to cut around */
+    if (!eof) {
+      size_t keep = (size_t)(cut - job->in.data) + 1;
+      if (bytes_set(&carry, job->in.data + keep, job->in.len - keep) != 0)
+        goto oom;
+      job->in.len = keep;
+    }
+    if (p->context_lines && job->in.len) {
+      size_t t = tail_start(job->in.data, job->in.len, p->context_lines);
+      if (bytes_set(&prime, job->in.data + t, job->in.len - t) != 0)
+        goto oom;
+    }
+    if (job->in.len)
+      submit(p, job);
+  }
+  if (drain(p, cfg, name, &failed) != 0)
+    result = INPUT_BAD_OUTPUT;
+  else if (failed && result == INPUT_DONE)
+    result = INPUT_BAD_INPUT;
+  bytes_free(&carry);
+  bytes_free(&prime);
+  return result;
+
+serial: {
+    /* Hand the unmasked bytes to the serial path, with the masker primed
+     * as if it had masked everything before them. */
+    struct job *job = &p->slots[p->submitted % p->nslots];
+    if (drain(p, cfg, name, &failed) != 0) {
+      result = INPUT_BAD_OUTPUT;
+    } else {
+      lm_masker_reset(cfg->masker);
+      lm_masker_prime(cfg->masker, prime.data, prime.len);
+      rest->fallback = 1;
+      rest->data = job->in.data;
+      rest->len = job->in.len;
+      job->in.data = NULL;
+      job->in.len = job->in.cap = 0;
+      result = failed ? INPUT_BAD_INPUT : INPUT_DONE;
+    }
+    bytes_free(&carry);
+    bytes_free(&prime);
+    return result;
+  }
+oom:
+  fprintf(stderr, "logmask: %s: out of memory\n", name);
+  drain(p, cfg, name, &failed);
+  bytes_free(&carry);
+  bytes_free(&prime);
+  return INPUT_BAD_INPUT;
+}

@@ -1,0 +1,39 @@
+/* -j N: masking one input on several threads, output in input order.
+ *
+ * The main thread cuts the input into jobs of about 1 MiB of whole lines;
+ * each worker masks a job with its own masker over the shared rule set,
+ * after priming it with the lines before the job that a multi-line rule
+ * (PEM block) can depend on (lm_masker_prime), so the output equals -j 1.
+ * Inputs that cannot be cut on lines (gzip, a line over 16 MiB) are handed
+ * back to the serial path part-way, with the main masker primed. */
+#ifndef LOGMASK_PARALLEL_H
+#define LOGMASK_PARALLEL_H
+
+#include <stddef.h>
+
+#include "input.h"
+#include "logmask.h"
+
+struct parallel;
+
+/* Starts `jobs` workers (jobs >= 2) with maskers in `format`.  NULL when
+ * out of memory or threads cannot be started. */
+struct parallel *parallel_new(const lm_ruleset *set, const char *format, unsigned jobs,
+                              size_t max_line, size_t overlap);
+/* Stops the workers and adds their counters into stats_into (may be NULL). */
+void parallel_free(struct parallel *p, lm_masker *stats_into);
+
+/* Unmasked bytes left for the serial path (malloc'd, caller frees). */
+struct parallel_rest {
+  int fallback;
+  char *data;
+  size_t len;
+};
+
+/* Masks fd onto cfg->out.  When rest->fallback is set on return, the
+ * caller masks rest->data and then the rest of fd serially with
+ * cfg->masker (already primed). */
+enum input_result parallel_pump(struct parallel *p, const struct input_config *cfg,
+                                const char *name, int fd, struct parallel_rest *rest);
+
+#endif
