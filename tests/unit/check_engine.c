@@ -491,6 +491,35 @@ START_TEST(state_errors) {
 }
 END_TEST
 
+
+START_TEST(prime_resumes_blocks) {
+  lm_ruleset *set = make_set(NULL);
+  ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
+  ck_assert_uint_eq(lm_ruleset_context_lines(set), 5); /* block-max-lines of pem */
+  lm_masker *m = lm_masker_new(set);
+  static const char before[] = "x password=abcdefgh\n-----BEGIN RSA PRIVATE KEY-----\nMIIEbody1\n";
+  ck_assert_int_eq(lm_masker_prime(m, before, strlen(before)), LM_OK);
+  lm_totals t;
+  lm_masker_totals(m, &t);
+  ck_assert_uint_eq(t.lines, 0); /* priming is not counted */
+  lm_rule_stats rs;
+  lm_masker_rule_stats(m, 0, &rs);
+  ck_assert_uint_eq(rs.matches, 0);
+  ASSERT_MASK(m, "MIIEbody2", "[REDACTED:pem]");
+  ASSERT_MASK(m, "-----END RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----");
+  ASSERT_MASK(m, "after", "after");
+  /* a block that closed inside the primed lines leaves nothing open */
+  lm_masker_reset(m);
+  static const char closed[] = "-----BEGIN RSA PRIVATE KEY-----\nb\n-----END RSA PRIVATE KEY-----\n";
+  ck_assert_int_eq(lm_masker_prime(m, closed, strlen(closed)), LM_OK);
+  ASSERT_MASK(m, "plain", "plain");
+  ck_assert_int_eq(lm_masker_prime(NULL, "", 0), LM_ERR_ARG);
+  ck_assert_uint_eq(lm_ruleset_context_lines(NULL), 0);
+  lm_masker_free(m);
+  lm_ruleset_free(set);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -510,6 +539,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tc, limit_trip_masks_line);
   tcase_add_test(tc, pem_block);
   tcase_add_test(tc, stats_json);
+  tcase_add_test(tc, prime_resumes_blocks);
   tcase_add_test(tc, state_errors);
   suite_add_tcase(s, tc);
   return s;
