@@ -18,6 +18,7 @@
 #include "output.h"
 #include "report.h"
 #include "rules.h"
+#include "scan.h"
 #include "signals.h"
 
 /* The library's default window overlap; smaller when --max-line is small,
@@ -159,6 +160,12 @@ static int mask_with(const struct cli_options *opts, const lm_ruleset *set)
 
 int main(int argc, char **argv)
 {
+  /* `logmask scan ...` is its own command; a file named "scan" is still
+   * filtered as ./scan or after "--". */
+  if (argc > 1 && strcmp(argv[1], "scan") == 0) {
+    argv[1] = (char *)"logmask scan";
+    return scan_main(argc - 1, argv + 1);
+  }
   struct cli_options opts;
   int status = cli_parse(argc, argv, &opts);
   if (status >= 0) {

@@ -132,6 +132,9 @@ static const char usage_text[] =
   "  141  the reader of standard output went away (quietly, like SIGPIPE)\n"
   "  128+N  stopped by signal N (SIGTERM, SIGINT) after writing every line read\n"
   "\n"
+  "To report the secrets in files and trees without changing them, see\n"
+  "'logmask scan --help'.\n"
+  "\n"
   "See logmask(1) and logmask-rules(5).\n";
 
 static int list_push(struct cli_list *list, const char *item)

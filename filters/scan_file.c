@@ -1,0 +1,336 @@
+/* One file of `logmask scan`; see scan_file.h. */
+#include <config.h>
+
+#include "scan_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scan_preview.h"
+
+/* A NUL byte in this many first bytes makes a file binary. */
+#define BINARY_PROBE 8192
+/* Findings per line this scanner makes room for at most; a line needing
+ * more is reported as an error (its first findings still count). */
+#define FOUND_MAX ((size_t)65536)
+/* A secret at least this long that still shows in the masked line means
+ * the preview would leak it: it is withheld instead. */
+#define LEAK_CHECK_MIN 6
+
+static const char LIMIT_LABEL[] = "match-limit";
+static const char WITHHELD[] =
+  "(preview withheld: the secret also occurs unmasked in the line)";
+
+/* Reads the key file as the library does: up to SCAN_KEY_MAX bytes without
+ * a trailing newline.  rules_build has already checked mode and length. */
+static int read_key(struct scanner *sc, const char *path)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    fprintf(stderr, "logmask scan: %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  size_t n = 0;
+  ssize_t r;
+  while (n < sizeof sc->key && (r = read(fd, sc->key + n, sizeof sc->key - n)) != 0) {
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      fprintf(stderr, "logmask scan: %s: read error: %s\n", path, strerror(errno));
+      close(fd);
+      return -1;
+    }
+    n += (size_t)r;
+  }
+  close(fd);
+  while (n > 0 && (sc->key[n - 1] == '\n' || sc->key[n - 1] == '\r'))
+    n--;
+  if (n < 32) {
+    fprintf(stderr, "logmask scan: %s: key shorter than 32 bytes\n", path);
+    return -1;
+  }
+  sc->key_len = n;
+  return 0;
+}
+
+int scanner_init(struct scanner *sc, const lm_ruleset *set, const char *key_file,
+                 struct scan_findings *out)
+{
+  memset(sc, 0, sizeof *sc);
+  sc->set = set;
+  sc->out = out;
+  if (key_file && read_key(sc, key_file) < 0)
+    return -1;
+  sc->finder = lm_masker_new(set);
+  sc->previewer = lm_masker_new(set);
+  /* Text rules only, in both: the spans found and the spans masked in the
+   * preview then come from the same matching. */
+  if (!sc->finder || !sc->previewer || lm_masker_set_format(sc->finder, "text") != LM_OK ||
+      lm_masker_set_format(sc->previewer, "text") != LM_OK) {
+    fputs("logmask scan: out of memory\n", stderr);
+    scanner_free(sc);
+    return -1;
+  }
+  return 0;
+}
+
+void scanner_free(struct scanner *sc)
+{
+  explicit_bzero(sc->key, sizeof sc->key);
+  lm_masker_free(sc->finder);
+  lm_masker_free(sc->previewer);
+  free(sc->found);
+  sc->finder = sc->previewer = NULL;
+  sc->found = NULL;
+  sc->found_cap = 0;
+}
+
+const char *scanner_fingerprint_kind(const struct scanner *sc)
+{
+  return sc->key_len ? "hmac-sha256" : "sha256";
+}
+
+/* The first 16 bytes of HMAC-SHA256(key, secret), or of SHA-256(secret),
+ * in hex. */
+static int fingerprint(const struct scanner *sc, const char *secret, size_t len,
+                       char hex[SCAN_FP_HEX + 1])
+{
+  static const unsigned char empty[1];
+  const unsigned char *data = len ? (const unsigned char *)secret : empty;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  int ok = sc->key_len
+             ? HMAC(EVP_sha256(), sc->key, (int)sc->key_len, data, len, md, &md_len) != NULL
+             : EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) == 1;
+  if (!ok || md_len < SCAN_FP_HEX / 2)
+    return -1;
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < SCAN_FP_HEX / 2; i++) {
+    hex[2 * i] = digits[md[i] >> 4];
+    hex[2 * i + 1] = digits[md[i] & 15];
+  }
+  hex[SCAN_FP_HEX] = '\0';
+  explicit_bzero(md, sizeof md);
+  return 0;
+}
+
+/* What a finding is reported as, and the label its redact mask carries. */
+static int describe(const struct scanner *sc, const lm_finding *f, struct scan_finding *out,
+                    const char **label)
+{
+  const char *desc;
+  if (f->rule != (size_t)-1) {
+    *label = lm_ruleset_rule_id(sc->set, f->rule);
+    desc = lm_ruleset_rule_description(sc->set, f->rule);
+    out->rule = strdup(*label ? *label : "unknown-rule");
+  } else if (f->literal == (size_t)-1) {
+    *label = LIMIT_LABEL;
+    desc = "A regex limit tripped: the whole line is treated as a secret";
+    out->rule = strdup(LIMIT_LABEL);
+  } else {
+    const char *name = lm_ruleset_literal_name(sc->set, f->literal);
+    *label = name ? name : "";
+    desc = "A known secret value (--literals, --env-file)";
+    if (asprintf(&out->rule, "literal:%s", *label) < 0)
+      out->rule = NULL;
+  }
+  out->description = desc ? strdup(desc) : NULL;
+  return out->rule && (!desc || out->description) ? 0 : -1;
+}
+
+/* Where finding i's mask starts in the masked line: its start moved by the
+ * length change of every mask before it.  Each mask is "[REDACTED:LABEL]"
+ * (the set's style is forced to redact); when the masked line does not
+ * show that mask at that place, SIZE_MAX. */
+static size_t masked_offset(const char *masked, size_t mlen, const lm_finding *found,
+                            const char *const *labels, size_t i, size_t *mask_len)
+{
+  size_t pos = found[i].start;
+  for (size_t j = 0; j < i; j++) {
+    size_t len = strlen("[REDACTED:]") + strlen(labels[j]);
+    pos = pos + len - (found[j].end - found[j].start);
+  }
+  size_t label_len = strlen(labels[i]);
+  *mask_len = strlen("[REDACTED:]") + label_len;
+  if (pos > mlen || mlen - pos < *mask_len || memcmp(masked + pos, "[REDACTED:", 10) != 0 ||
+      memcmp(masked + pos + 10, labels[i], label_len) != 0 ||
+      masked[pos + 10 + label_len] != ']')
+    return SIZE_MAX;
+  return pos;
+}
+
+/* Whether some secret of the line still shows in the masked line. */
+static int masked_line_leaks(const char *line, const lm_finding *found, size_t count,
+                             const char *masked, size_t mlen)
+{
+  for (size_t i = 0; i < count; i++) {
+    size_t len = found[i].end - found[i].start;
+    if (len >= LEAK_CHECK_MIN && memmem(masked, mlen, line + found[i].start, len))
+      return 1;
+  }
+  return 0;
+}
+
+/* UTF-8 characters in len bytes (bytes that do not continue a sequence). */
+static size_t characters(const char *text, size_t len)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    n += ((unsigned char)text[i] & 0xc0) != 0x80;
+  return n;
+}
+
+struct file_state {
+  struct scanner *sc;
+  const char *shown;    /* printable report path */
+  unsigned long lineno;
+  const char *line;
+  size_t len;
+};
+
+static int record_line(struct file_state *fs, size_t count, const lm_line *masked)
+{
+  struct scanner *sc = fs->sc;
+  const lm_finding *found = sc->found;
+  const char **labels = calloc(count, sizeof *labels);
+  if (!labels)
+    return -1;
+  int leaks = !masked->text || masked_line_leaks(fs->line, found, count, masked->text,
+                                                  masked->len);
+  int status = 0;
+  for (size_t i = 0; i < count && status == 0; i++) {
+    struct scan_finding *f = findings_push(sc->out);
+    if (!f || !(f->path = strdup(fs->shown)) || describe(sc, &found[i], f, &labels[i]) < 0 ||
+        fingerprint(sc, fs->line + found[i].start, found[i].end - found[i].start,
+                    f->fingerprint) < 0) {
+      status = -1;
+      break;
+    }
+    f->line = fs->lineno;
+    f->column = found[i].start + 1;
+    f->end_column = found[i].end + 1;
+    f->char_column = characters(fs->line, found[i].start) + 1;
+    f->char_end_column = f->char_column +
+                         characters(fs->line + found[i].start, found[i].end - found[i].start);
+    if (leaks) {
+      f->preview = strdup(masked->text ? WITHHELD : "(line dropped by the mask style)");
+    } else {
+      size_t mask_len = 0;
+      size_t at = masked_offset(masked->text, masked->len, found, labels, i, &mask_len);
+      if (at == SIZE_MAX)
+        at = mask_len = 0; /* not where expected: show the line's start */
+      f->preview = preview_window(masked->text, masked->len, at, mask_len);
+    }
+    if (!f->preview)
+      status = -1;
+  }
+  free(labels);
+  return status;
+}
+
+/* Scans the line in fs; returns 0, 1 after reporting too many findings,
+ * -1 when out of memory. */
+static int scan_line(struct file_state *fs)
+{
+  struct scanner *sc = fs->sc;
+  size_t need = fs->len / 2 + 1; /* spans are disjoint and never touch */
+  if (need > FOUND_MAX)
+    need = FOUND_MAX;
+  if (sc->found_cap < need) {
+    lm_finding *found = realloc(sc->found, need * sizeof *found);
+    if (!found)
+      return -1;
+    sc->found = found;
+    sc->found_cap = need;
+  }
+  size_t count = 0;
+  lm_line masked;
+  if (lm_masker_find(sc->finder, fs->line, fs->len, sc->found, sc->found_cap, &count) != LM_OK ||
+      lm_masker_line(sc->previewer, fs->line, fs->len, &masked) != LM_OK)
+    return -1;
+  int status = 0;
+  if (count > sc->found_cap) {
+    fprintf(stderr, "logmask scan: %s:%lu: %zu secrets on one line; the first %zu are reported\n",
+            fs->shown, fs->lineno, count, sc->found_cap);
+    count = sc->found_cap;
+    status = 1;
+  }
+  if (count > 0 && record_line(fs, count, &masked) < 0)
+    return -1;
+  return status;
+}
+
+/* 1 when the first bytes of f say binary (a NUL, or the gzip magic). */
+static int looks_binary(FILE *f)
+{
+  char probe[BINARY_PROBE];
+  size_t n = fread(probe, 1, sizeof probe, f);
+  int binary = memchr(probe, '\0', n) != NULL ||
+               (n >= 2 && (unsigned char)probe[0] == 0x1f && (unsigned char)probe[1] == 0x8b);
+  explicit_bzero(probe, sizeof probe);
+  return binary;
+}
+
+int scanner_file(void *ctx, const char *open_path, const char *report_path)
+{
+  struct scanner *sc = ctx;
+  struct file_state fs = {.sc = sc};
+  char *shown = text_printable(report_path, strlen(report_path));
+  if (!shown) {
+    fputs("logmask scan: out of memory\n", stderr);
+    return -1;
+  }
+  fs.shown = shown;
+  FILE *f = fopen(open_path, "re");
+  if (!f) {
+    fprintf(stderr, "logmask scan: %s: %s\n", shown, strerror(errno));
+    free(shown);
+    return -1;
+  }
+  int status = 0;
+  if (looks_binary(f)) {
+    sc->binary++;
+  } else if (ferror(f) || fseek(f, 0, SEEK_SET) != 0) {
+    fprintf(stderr, "logmask scan: %s: read error: %s\n", shown, strerror(errno));
+    status = -1;
+  } else {
+    /* Each file is read on its own: no PEM block runs across files. */
+    lm_masker_reset(sc->finder);
+    lm_masker_reset(sc->previewer);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+      fs.lineno++;
+      fs.line = line;
+      fs.len = (size_t)n;
+      if (fs.len > 0 && line[fs.len - 1] == '\n')
+        fs.len--;
+      int rc = scan_line(&fs);
+      if (rc < 0) {
+        fprintf(stderr, "logmask scan: %s:%lu: out of memory\n", shown, fs.lineno);
+        status = -1;
+        break;
+      }
+      if (rc > 0)
+        status = -1;
+    }
+    if (status == 0 && ferror(f)) {
+      fprintf(stderr, "logmask scan: %s: read error: %s\n", shown, strerror(errno));
+      status = -1;
+    }
+    if (line)
+      explicit_bzero(line, cap);
+    free(line);
+  }
+  fclose(f);
+  free(shown);
+  return status;
+}

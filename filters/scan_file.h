@@ -1,0 +1,42 @@
+/* Finding the secrets of one file for `logmask scan`: spans from
+ * lm_masker_find, previews from lm_masker_line, fingerprints with OpenSSL. */
+#ifndef LOGMASK_SCAN_FILE_H
+#define LOGMASK_SCAN_FILE_H
+
+#include <stddef.h>
+
+#include "logmask.h"
+#include "scan_findings.h"
+
+/* Key bytes accepted, as the library's key file (a longer key is refused
+ * there before we get here). */
+#define SCAN_KEY_MAX 1024
+
+struct scanner {
+  const lm_ruleset *set;
+  lm_masker *finder;      /* lm_masker_find: where the secrets are */
+  lm_masker *previewer;   /* lm_masker_line over the same lines, for previews;
+                             its own masker so multi-line state stays in step */
+  unsigned char key[SCAN_KEY_MAX];
+  size_t key_len;         /* 0: fingerprints are SHA-256 */
+  lm_finding *found;
+  size_t found_cap;
+  struct scan_findings *out;
+  size_t binary;          /* files skipped as binary (or gzip) */
+};
+
+/* Prepares a scanner over a compiled set whose mask style is "redact" (the
+ * preview window is placed by the mask text).  key_file (or NULL) keys the
+ * fingerprints.  Returns 0, or -1 after reporting. */
+int scanner_init(struct scanner *sc, const lm_ruleset *set, const char *key_file,
+                 struct scan_findings *out);
+/* Wipes the key and frees the maskers. */
+void scanner_free(struct scanner *sc);
+
+/* "hmac-sha256" or "sha256": how fingerprints are made. */
+const char *scanner_fingerprint_kind(const struct scanner *sc);
+
+/* A walk_visit_fn (ctx is the scanner): appends the findings of one file. */
+int scanner_file(void *ctx, const char *open_path, const char *report_path);
+
+#endif

@@ -1,0 +1,323 @@
+/* Directory walk of `logmask scan`; see scan_walk.h.
+ *
+ * Symbolic links to directories are never followed (they make loops and
+ * leave the tree); links to files are scanned under the link's name;
+ * dangling links hold nothing and are skipped.  A directory met twice
+ * through bind mounts is skipped too. */
+#include <config.h>
+
+#include "scan_walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const default_excludes[] = {".git", "node_modules", "*.min.js"};
+#define DEFAULT_EXCLUDE_COUNT (sizeof default_excludes / sizeof *default_excludes)
+
+/* Deeper trees are reported rather than risking the stack. */
+#define MAX_DEPTH 512
+
+#define IGNORE_FILE ".logmaskignore"
+
+/* Globs of one .logmaskignore; `anchored` ones (written with a leading
+ * '/') match the relative path only, the others any component too. */
+struct ignore_list {
+  char **globs;
+  int *anchored;
+  size_t count;
+};
+
+/* A directory on the way down, for the bind-mount loop check. */
+struct ancestor {
+  dev_t dev;
+  ino_t ino;
+  const struct ancestor *up;
+};
+
+struct walk_root {
+  struct scan_walk *w;
+  const struct ignore_list *ignores;
+  int oom;
+};
+
+static void ignore_free(struct ignore_list *list)
+{
+  for (size_t i = 0; i < list->count; i++)
+    free(list->globs[i]);
+  free(list->globs);
+  free(list->anchored);
+  memset(list, 0, sizeof *list);
+}
+
+static int ignore_add(struct ignore_list *list, const char *glob, int anchored)
+{
+  char **globs = realloc(list->globs, (list->count + 1) * sizeof *globs);
+  if (!globs)
+    return -1;
+  list->globs = globs;
+  int *flags = realloc(list->anchored, (list->count + 1) * sizeof *flags);
+  if (!flags)
+    return -1;
+  list->anchored = flags;
+  if (!(list->globs[list->count] = strdup(glob)))
+    return -1;
+  list->anchored[list->count++] = anchored;
+  return 0;
+}
+
+/* Reads DIR/.logmaskignore when there is one: a glob a line, blank lines
+ * and '#' comments skipped, a trailing '/' ignored.  Returns 0 (also when
+ * absent), 1 after reporting a read error, -1 when out of memory. */
+static int ignore_load(struct ignore_list *list, const char *dir)
+{
+  char *path = NULL;
+  if (asprintf(&path, "%s/%s", dir, IGNORE_FILE) < 0)
+    return -1;
+  FILE *f = fopen(path, "re");
+  if (!f) {
+    int absent = errno == ENOENT || errno == ENOTDIR;
+    if (!absent)
+      fprintf(stderr, "logmask scan: %s: %s\n", path, strerror(errno));
+    free(path);
+    return absent ? 0 : 1;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int status = 0;
+  while (status == 0 && (n = getline(&line, &cap, f)) >= 0) {
+    while (n > 0 && strchr("\r\n \t/", line[n - 1]))
+      line[--n] = '\0';
+    char *glob = line + strspn(line, " \t");
+    if (*glob == '\0' || *glob == '#')
+      continue;
+    int anchored = *glob == '/';
+    glob += strspn(glob, "/");
+    if (*glob != '\0' && ignore_add(list, glob, anchored) < 0)
+      status = -1;
+  }
+  if (status == 0 && ferror(f)) {
+    fprintf(stderr, "logmask scan: %s: read error: %s\n", path, strerror(errno));
+    status = 1;
+  }
+  free(line);
+  fclose(f);
+  free(path);
+  return status;
+}
+
+static int glob_hits(const char *glob, const char *name, const char *rel, int anchored)
+{
+  return (!anchored && fnmatch(glob, name, 0) == 0) || fnmatch(glob, rel, 0) == 0;
+}
+
+/* Whether the entry `name` at relative path `rel` is excluded. */
+static int excluded(const struct walk_root *root, const char *name, const char *rel)
+{
+  const struct scan_walk *w = root->w;
+  if (w->default_excludes)
+    for (size_t i = 0; i < DEFAULT_EXCLUDE_COUNT; i++)
+      if (glob_hits(default_excludes[i], name, rel, 0))
+        return 1;
+  for (size_t i = 0; i < w->exclude_count; i++)
+    if (glob_hits(w->excludes[i], name, rel, 0))
+      return 1;
+  for (size_t i = 0; root->ignores && i < root->ignores->count; i++)
+    if (glob_hits(root->ignores->globs[i], name, rel, root->ignores->anchored[i]))
+      return 1;
+  return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+  return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int not_dots(const struct dirent *d)
+{
+  return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
+}
+
+static void walk_dir(struct walk_root *root, const char *open_dir, const char *report_dir,
+                     const char *rel_dir, const struct ancestor *up, int depth);
+
+/* "/" between a directory and a name, unless there is no directory or it
+ * is the root "/". */
+static const char *separator(const char *dir)
+{
+  return *dir && dir[strlen(dir) - 1] != '/' ? "/" : "";
+}
+
+static void walk_entry(struct walk_root *root, const char *name, const char *open_dir,
+                       const char *report_dir, const char *rel_dir,
+                       const struct ancestor *up, int depth)
+{
+  struct scan_walk *w = root->w;
+  char *open_path = NULL, *report_path = NULL, *rel = NULL;
+  if (asprintf(&open_path, "%s%s%s", open_dir, separator(open_dir), name) < 0) {
+    open_path = NULL;
+    goto oom;
+  }
+  if (asprintf(&report_path, "%s%s%s", report_dir, separator(report_dir), name) < 0) {
+    report_path = NULL;
+    goto oom;
+  }
+  if (asprintf(&rel, "%s%s%s", rel_dir, *rel_dir ? "/" : "", name) < 0) {
+    rel = NULL;
+    goto oom;
+  }
+  if (excluded(root, name, rel)) {
+    w->excluded++;
+    goto done;
+  }
+  struct stat sb;
+  if (lstat(open_path, &sb) != 0) {
+    fprintf(stderr, "logmask scan: %s: %s\n", report_path, strerror(errno));
+    w->errors++;
+    goto done;
+  }
+  if (S_ISLNK(sb.st_mode)) {
+    /* Only links to regular files are followed. */
+    if (stat(open_path, &sb) != 0 || !S_ISREG(sb.st_mode))
+      goto done;
+  }
+  if (S_ISDIR(sb.st_mode)) {
+    for (const struct ancestor *a = up; a; a = a->up)
+      if (a->dev == sb.st_dev && a->ino == sb.st_ino)
+        goto done; /* met already on the way down: a bind-mount loop */
+    struct ancestor here = {sb.st_dev, sb.st_ino, up};
+    walk_dir(root, open_path, report_path, rel, &here, depth + 1);
+  } else if (S_ISREG(sb.st_mode)) {
+    w->files++;
+    if (w->visit(w->ctx, open_path, report_path) < 0)
+      w->errors++;
+  }
+  /* Sockets, FIFOs and devices inside a tree hold no file content. */
+  goto done;
+oom:
+  root->oom = 1;
+done:
+  free(open_path);
+  free(report_path);
+  free(rel);
+}
+
+static void walk_dir(struct walk_root *root, const char *open_dir, const char *report_dir,
+                     const char *rel_dir, const struct ancestor *up, int depth)
+{
+  struct scan_walk *w = root->w;
+  const char *shown = *report_dir ? report_dir : ".";
+  if (depth > MAX_DEPTH) {
+    fprintf(stderr, "logmask scan: %s: more than %d directory levels; not walked\n",
+            shown, MAX_DEPTH);
+    w->errors++;
+    return;
+  }
+  struct dirent **entries = NULL;
+  int n = scandir(open_dir, &entries, not_dots, by_name);
+  if (n < 0) {
+    if (errno == ENOMEM)
+      root->oom = 1;
+    else
+      fprintf(stderr, "logmask scan: %s: %s\n", shown, strerror(errno));
+    w->errors++;
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    if (!root->oom)
+      walk_entry(root, entries[i]->d_name, open_dir, report_dir, rel_dir, up, depth);
+    free(entries[i]);
+  }
+  free(entries);
+}
+
+/* The name findings carry for a PATH argument: without a leading "./" or
+ * trailing slashes; "" for the current directory itself. */
+static char *report_root(const char *path)
+{
+  while (path[0] == '.' && path[1] == '/' && path[2] != '\0')
+    path += 2 + strspn(path + 2, "/");
+  size_t len = strlen(path);
+  while (len > 1 && path[len - 1] == '/')
+    len--;
+  if (len == 1 && path[0] == '.')
+    len = 0;
+  return strndup(path, len);
+}
+
+/* A file named on the command line is skipped when its path or one of its
+ * components matches an exclude, so the file lists of pre-commit honour
+ * them like a walk does. */
+static int named_file_excluded(struct walk_root *root, const char *report_path)
+{
+  char *copy = strdup(report_path);
+  if (!copy) {
+    root->oom = 1;
+    return 0;
+  }
+  int hit = 0;
+  char *save = NULL;
+  for (char *part = strtok_r(copy, "/", &save); part && !hit;
+       part = strtok_r(NULL, "/", &save))
+    hit = excluded(root, part, report_path);
+  free(copy);
+  return hit;
+}
+
+int walk_path(struct scan_walk *w, const char *path)
+{
+  struct ignore_list ignores = {0};
+  struct walk_root root = {w, &ignores, 0};
+  char *shown = report_root(path);
+  if (!shown)
+    return -1;
+  const char *name = *shown ? shown : ".";
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    fprintf(stderr, "logmask scan: %s: %s\n", name, strerror(errno));
+    w->errors++;
+  } else if (S_ISDIR(sb.st_mode)) {
+    /* A directory named on the command line is walked even when it matches
+     * an exclude: it was asked for.  Its contents are not. */
+    int rc = ignore_load(&ignores, path);
+    if (rc < 0)
+      root.oom = 1;
+    else {
+      if (rc > 0)
+        w->errors++;
+      struct ancestor top = {sb.st_dev, sb.st_ino, NULL};
+      walk_dir(&root, path, shown, "", &top, 0);
+    }
+  } else if (S_ISREG(sb.st_mode)) {
+    /* The current directory's .logmaskignore applies to named files. */
+    int rc = ignore_load(&ignores, ".");
+    if (rc < 0)
+      root.oom = 1;
+    else {
+      if (rc > 0)
+        w->errors++;
+      if (named_file_excluded(&root, name))
+        w->excluded++;
+      else if (!root.oom) {
+        w->files++;
+        if (w->visit(w->ctx, path, name) < 0)
+          w->errors++;
+      }
+    }
+  } else {
+    fprintf(stderr, "logmask scan: %s: not a regular file or directory\n", name);
+    w->errors++;
+  }
+  ignore_free(&ignores);
+  free(shown);
+  if (root.oom) {
+    fputs("logmask scan: out of memory\n", stderr);
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,194 @@
+#!/bin/sh
+# logmask scan: the walk (excludes, binary files, symlink loops), exact text
+# findings, JSON and SARIF structure, baseline round trip, keyed
+# fingerprints, exit statuses, and no secret text in any output.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"
+need python3
+S="$top_srcdir/tests/scan"
+SCAN="$LOGMASK scan --no-default-rules -r $top_srcdir/tests/cases/common.rules --literals $S/known.secrets"
+
+# Every secret the tree holds, found or excluded: none may show anywhere.
+SECRETS="Tr0ub4dor-3xq Gh7-kLm_22q eyJxZmFrZS10b2tlbi12YWx1ZQ AKIAQ9W8E7R6T5Y4U3IO
+ZephyrQuartz-2291-lit GenSecret-4455 NodeSecret-5566 MinSecret-6677 GitSecret-7788
+BuildSecret-8899 BinarySecret-9900 NewSecret-1357"
+no_secrets() {
+  for s in $SECRETS; do
+    if grep -q -e "$s" "$@"; then fail "secret $s shows in $*"; fi
+  done
+}
+
+# The tree: the fixture files, plus what a source tree cannot ship (a
+# binary file, excluded directories, a symlink loop).
+cp -R "$S/tree" "$T/tree"
+cd "$T/tree"
+mkdir -p node_modules/pkg .git vendor build
+printf 'password=NodeSecret-5566\n' > node_modules/pkg/index.js
+printf '[core]\npassword=GitSecret-7788\n' > .git/config
+printf 'var password="MinSecret-6677";\n' > vendor/app.min.js
+printf 'password=BuildSecret-8899\n' > build/out.txt
+printf 'BIN\000\001 password=BinarySecret-9900\n' > data.bin
+ln -s .. app/loop
+
+# Text: exactly the expected findings, in walk order; exit 1.
+status=0
+$SCAN --exclude build > "$T/out.txt" 2> "$T/err" || status=$?
+[ "$status" -eq 1 ] || fail "scan with findings exited $status, want 1: $(cat "$T/err")"
+sed 's/ (fingerprint [0-9a-f]\{32\})$//' "$T/out.txt" > "$T/got"
+diff "$S/expected.txt" "$T/got" >&2 || fail "text findings differ"
+[ "$(grep -c ' (fingerprint [0-9a-f]\{32\})$' "$T/out.txt")" -eq 5 ] || fail "fingerprints missing"
+grep -q 'in 5 files; 1 binary skipped, 5 excluded, 0 errors' "$T/err" || fail "summary: $(cat "$T/err")"
+no_secrets "$T/out.txt" "$T/err"
+# The fingerprint is SHA-256 of the secret without a key.
+fp=$(printf 'Tr0ub4dor-3xq' | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:32])')
+grep -q "^app/config.ini:3:11: .*(fingerprint $fp)$" "$T/out.txt" || fail "fingerprint is not SHA-256 ($fp)"
+
+# Without --exclude, build/ is scanned; --no-default-excludes opens the rest.
+$SCAN > "$T/out2.txt" 2>/dev/null && fail "scan without --exclude exited 0"
+grep -q '^build/out.txt:1:10: password-assignment: ' "$T/out2.txt" || fail "build/ not scanned: $(cat "$T/out2.txt")"
+$SCAN --no-default-excludes > "$T/out3.txt" 2>/dev/null && fail "--no-default-excludes exited 0"
+for f in .git/config node_modules/pkg/index.js vendor/app.min.js; do
+  grep -q "^$f:" "$T/out3.txt" || fail "--no-default-excludes did not scan $f"
+done
+if grep -q -e '^generated/' -e '^data.bin' -e '^app/loop' "$T/out3.txt"; then
+  fail ".logmaskignore, binary or symlink loop not skipped: $(cat "$T/out3.txt")"
+fi
+no_secrets "$T/out2.txt" "$T/out3.txt"
+
+# Named files (as pre-commit passes them) honour the excludes too.
+status=0
+$SCAN app/config.ini vendor/app.min.js docs/notes.md > "$T/out4.txt" 2>/dev/null || status=$?
+[ "$status" -eq 1 ] || fail "named files exited $status"
+[ "$(cut -d: -f1 "$T/out4.txt" | sort -u | tr '\n' ' ')" = "app/config.ini docs/notes.md " ] ||
+  fail "named files: $(cat "$T/out4.txt")"
+$SCAN docs/../docs/../app/../.logmaskignore > /dev/null 2>&1 || fail "a clean named file did not exit 0"
+
+# JSON parses, holds the same findings, and no secret.
+$SCAN --exclude build --format json > "$T/out.json" 2>/dev/null && fail "json scan exited 0"
+python3 - "$T/out.json" <<'PY' || fail "json report"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+f = doc["findings"]
+assert [(x["path"], x["line"], x["column"], x["rule"]) for x in f] == [
+    ("app/config.ini", 3, 11, "password-assignment"),
+    ("app/config.ini", 5, 27, "url-credentials"),
+    ("app/service.txt", 2, 31, "bearer-header"),
+    ("app/service.txt", 4, 9, "aws-access-key-id"),
+    ("docs/notes.md", 2, 24, "literal:known.secrets:1")], f
+for x in f:
+    assert len(x["fingerprint"]) == 32 and x["end_column"] > x["column"], x
+    assert "[REDACTED:" in x["preview"], x
+assert doc["summary"]["findings"] == 5 and doc["fingerprint"] == "sha256", doc["summary"]
+PY
+no_secrets "$T/out.json"
+
+# SARIF 2.1.0: the structure code-scanning tools read.
+$SCAN --exclude build --format sarif > "$T/out.sarif" 2>/dev/null && fail "sarif scan exited 0"
+python3 - "$T/out.sarif" <<'PY' || fail "sarif report"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["version"] == "2.1.0" and "sarif-2.1.0" in doc["$schema"]
+run = doc["runs"][0]
+driver = run["tool"]["driver"]
+assert driver["name"] == "logmask" and driver["version"]
+ids = [r["id"] for r in driver["rules"]]
+assert ids == sorted(ids) and len(ids) == 5, ids
+for r in driver["rules"]:
+    assert r["shortDescription"]["text"], r
+results = run["results"]
+assert len(results) == 5
+for res in results:
+    assert res["ruleId"] in ids and ids[res["ruleIndex"]] == res["ruleId"]
+    assert res["level"] == "error" and res["message"]["text"]
+    loc = res["locations"][0]["physicalLocation"]
+    assert not loc["artifactLocation"]["uri"].startswith("/")
+    reg = loc["region"]
+    assert reg["startLine"] >= 1 and reg["endColumn"] > reg["startColumn"] >= 1
+    assert len(res["partialFingerprints"]["logmask/v1"]) == 32
+first = results[0]["locations"][0]["physicalLocation"]
+assert first["artifactLocation"]["uri"] == "app/config.ini" and first["region"]["startLine"] == 3
+PY
+no_secrets "$T/out.sarif"
+
+# Baseline: update, rescan clean, lines moved still clean, a new secret
+# is the only finding.
+$SCAN --exclude build --baseline "$T/baseline.json" --update-baseline > "$T/out5" 2> "$T/err" ||
+  fail "--update-baseline exited $?: $(cat "$T/err")"
+[ ! -s "$T/out5" ] || fail "--update-baseline reported findings"
+python3 - "$T/baseline.json" <<'PY' || fail "baseline shape"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["version"] == 1 and doc["fingerprint"] == "sha256"
+keys = [(e["path"], e["rule"], e["fingerprint"]) for e in doc["findings"]]
+assert keys == sorted(keys) and len(keys) == 5, keys
+assert all(set(e) == {"path", "rule", "fingerprint"} for e in doc["findings"])
+PY
+ls "$T" | grep -q 'baseline.json\.' && fail "temporary baseline file left behind"
+cp "$T/baseline.json" "$T/baseline.first"
+$SCAN --exclude build --baseline "$T/baseline.json" --update-baseline 2>/dev/null || fail "second update exited $?"
+cmp -s "$T/baseline.json" "$T/baseline.first" || fail "baseline not stable across updates"
+$SCAN --exclude build --baseline "$T/baseline.json" > "$T/out6" 2> "$T/err" ||
+  fail "rescan against the baseline exited $?: $(cat "$T/out6")"
+[ ! -s "$T/out6" ] || fail "baseline did not suppress: $(cat "$T/out6")"
+grep -q '0 new findings (5 accepted by the baseline)' "$T/err" || fail "baseline summary: $(cat "$T/err")"
+{ printf 'new header\n\n\n'; cat app/config.ini; } > "$T/moved" && cp "$T/moved" app/config.ini
+$SCAN --exclude build --baseline "$T/baseline.json" > "$T/out7" 2>/dev/null ||
+  fail "moved lines resurrected findings: $(cat "$T/out7")"
+printf 'retry with password=NewSecret-1357\n' >> app/service.txt
+status=0
+$SCAN --exclude build --baseline "$T/baseline.json" > "$T/out8" 2>/dev/null || status=$?
+[ "$status" -eq 1 ] || fail "new secret after the baseline exited $status, want 1"
+[ "$(sed 's/ (fingerprint [0-9a-f]*)$//' "$T/out8")" = \
+  "app/service.txt:5:21: password-assignment: retry with password=[REDACTED:password-assignment]" ] ||
+  fail "new finding: $(cat "$T/out8")"
+no_secrets "$T/baseline.json" "$T/out5" "$T/out6" "$T/out7" "$T/out8"
+
+# A broken baseline is an error, not an empty one.
+printf '{"version": 1, "findings": [' > "$T/broken.json"
+status=0
+$SCAN --baseline "$T/broken.json" > /dev/null 2> "$T/err" || status=$?
+[ "$status" -eq 2 ] || fail "broken baseline exited $status, want 2"
+grep -q "broken.json" "$T/err" || fail "broken baseline not named: $(cat "$T/err")"
+status=0
+$SCAN --baseline "$T/missing.json" > /dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "missing baseline exited $status, want 2"
+
+# Keyed fingerprints: HMAC-SHA256 under the key file; a baseline of plain
+# SHA-256 ones is refused rather than silently matching nothing.
+printf '0123456789abcdef0123456789abcdef-scan-key\n' > "$T/key"
+chmod 600 "$T/key"
+$SCAN --hash-key-file "$T/key" app/config.ini > "$T/out9" 2>/dev/null && fail "keyed scan exited 0"
+mac=$(printf 'Tr0ub4dor-3xq' | python3 -c 'import hmac,hashlib,sys; print(hmac.new(b"0123456789abcdef0123456789abcdef-scan-key", sys.stdin.buffer.read(), hashlib.sha256).hexdigest()[:32])')
+grep -q "(fingerprint $mac)$" "$T/out9" || fail "keyed fingerprint is not HMAC-SHA256 ($mac): $(cat "$T/out9")"
+status=0
+$SCAN --hash-key-file "$T/key" --baseline "$T/baseline.json" > /dev/null 2> "$T/err" || status=$?
+[ "$status" -eq 2 ] || fail "baseline of another fingerprint kind exited $status, want 2"
+no_secrets "$T/out9" "$T/err"
+
+# Exit 2 for a path that cannot be read, after scanning and reporting the
+# rest; an error outranks findings.
+status=0
+$SCAN app "$T/no-such-path" docs > "$T/out10" 2> "$T/err" || status=$?
+[ "$status" -eq 2 ] || fail "missing path exited $status, want 2"
+grep -q "no-such-path: No such file or directory" "$T/err" || fail "missing path not reported: $(cat "$T/err")"
+grep -q '^docs/notes.md:2:24: ' "$T/out10" || fail "paths after the missing one not scanned"
+if [ "$(id -u)" -ne 0 ]; then
+  printf 'password=Unreadable-2468\n' > docs/locked.txt
+  chmod 000 docs/locked.txt
+  status=0
+  $SCAN docs > /dev/null 2> "$T/err" || status=$?
+  chmod 600 docs/locked.txt
+  [ "$status" -eq 2 ] || fail "unreadable file exited $status, want 2"
+  grep -q 'docs/locked.txt: Permission denied' "$T/err" || fail "unreadable file: $(cat "$T/err")"
+fi
+status=0
+$SCAN --format xml > /dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "unknown --format exited $status, want 2"
+
+# Clean tree: exit 0, nothing on stdout.
+mkdir "$T/clean" && printf 'nothing to see\n' > "$T/clean/a.txt"
+$SCAN "$T/clean" > "$T/out11" 2>/dev/null || fail "clean tree exited $?"
+[ ! -s "$T/out11" ] || fail "clean tree reported: $(cat "$T/out11")"
+
+# Every output of this test, once more.
+no_secrets "$T"/out* "$T"/*.json "$T"/*.sarif
+echo "scan: ok"
