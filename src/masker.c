@@ -227,10 +227,38 @@ oom:
   return -1;
 }
 
+/* Once a rule has shown a value to be secret, the same bytes elsewhere in
+ * the line are that secret too, even where no rule's context points at
+ * them ("password=X ... retrying with X").  Values under 6 bytes are left
+ * to their rule: repeating them would hit ordinary words. */
+#define REPEAT_MIN 6
+static int add_repeats(lm_masker *m, const char *text, size_t len) {
+  size_t found = m->nspans;
+  for (size_t i = 0; i < found; i++) {
+    lm_span sp = m->spans[i];
+    size_t n = sp.end - sp.start;
+    if (n < REPEAT_MIN)
+      continue;
+    const char *from = text;
+    const char *hit;
+    while ((hit = memmem(from, len - (size_t)(from - text), text + sp.start, n)) != NULL) {
+      size_t at = (size_t)(hit - text);
+      if (at != sp.start && add_span(m, at, at + n, sp.rule, sp.literal))
+        return -1;
+      from = hit + 1;
+      if ((size_t)(from - text) + n > len)
+        break;
+    }
+  }
+  return 0;
+}
+
 int lm_collect_spans(lm_masker *m, const char *text, size_t len) {
   m->nspans = 0;
   m->limit_hit = 0;
   if (lm_scan_append(m, text, len) || lm_decode_append(m, text, len))
+    return -1;
+  if (m->nspans && add_repeats(m, text, len))
     return -1;
   lm_merge_spans(m);
   return 0;

@@ -197,6 +197,9 @@ START_TEST(redact_keeps_key_and_context) {
               "password=[REDACTED:password-assignment]");
   ASSERT_MASK(m, "two AKIAIOSFODNN7EXAMPLE AKIAIOSFODNN7EXAMPL2",
               "two [REDACTED:aws-key] [REDACTED:aws-key]");
+  /* a value once shown secret is masked wherever it repeats in the line */
+  ASSERT_MASK(m, "password=Dup1icateSecret retry with Dup1icateSecret!",
+              "password=[REDACTED:password-assignment] retry with [REDACTED:password-assignment]!");
   lm_masker_free(m);
   lm_ruleset_free(set);
 }
