@@ -86,6 +86,11 @@ typedef struct lm_literal {
 
 /* AC pattern ids: keyword k of the flattened keyword table, or a literal. */
 #define LM_AC_LITERAL_BIT 0x80000000u
+/* First byte of a stored keyword that must match with its case
+ * (`keywords-cased:`); the automaton folds case, hits are then verified. */
+#define LM_KW_CASED '\x01'
+static inline int lm_kw_cased(const char *kw) { return kw[0] == LM_KW_CASED; }
+static inline const char *lm_kw_text(const char *kw) { return kw + lm_kw_cased(kw); }
 /* bytes of each known literal put in the automaton */
 #define LM_LITERAL_PREFIX 8
 
@@ -104,6 +109,7 @@ struct lm_ruleset {
   lm_ac *ac;
   /* keyword pattern id -> rules holding that keyword */
   uint32_t *kw_rule_first, *kw_rule_count, *kw_rules;
+  const char **kw;                 /* keyword pattern id -> stored keyword */
   size_t nkw;
   uint32_t max_captures;
   pcre2_match_context *mctx;

@@ -155,6 +155,9 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
     }
     return 0;
   }
+  const char *kw = set->kw[id];
+  if (lm_kw_cased(kw) && memcmp(c->text + end - len, kw + 1, len) != 0)
+    return 0;
   for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
     uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
     if (!m->candidate[r]) {

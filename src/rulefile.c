@@ -144,7 +144,9 @@ static lm_status start_rule(parser *p, const char *v, size_t n, unsigned long co
   return LM_OK;
 }
 
-static lm_status add_keywords(parser *p, const char *v, size_t n, unsigned long col) {
+/* A keyword matched with its case is stored behind LM_KW_CASED. */
+static lm_status add_keywords(parser *p, const char *v, size_t n, unsigned long col,
+                              int cased) {
   lm_rule *r = p->cur;
   size_t i = 0;
   while (i <= n) {
@@ -164,8 +166,15 @@ static lm_status add_keywords(parser *p, const char *v, size_t n, unsigned long 
     if (!nk)
       return PERR(p, LM_ERR_NOMEM, 0, "out of memory");
     r->keywords = nk;
-    if (!(r->keywords[r->nkeywords] = dupn(v + a, b - a)))
+    char *kw = malloc(b - a + 2);
+    if (!kw)
       return PERR(p, LM_ERR_NOMEM, 0, "out of memory");
+    size_t o = 0;
+    if (cased)
+      kw[o++] = LM_KW_CASED;
+    memcpy(kw + o, v + a, b - a);
+    kw[o + b - a] = '\0';
+    r->keywords[r->nkeywords] = kw;
     r->nkeywords++;
     i = j + 1;
   }
@@ -268,9 +277,9 @@ static lm_status field(parser *p, const char *f, size_t fn, const char *v, size_
       return PERR(p, LM_ERR_SYNTAX, col, "invalid group name '%.*s'", (int)n, v);
     return (r->group = dupn(v, n)) ? LM_OK : PERR(p, LM_ERR_NOMEM, 0, "out of memory");
   }
-  if (IS("keywords")) {
+  if (IS("keywords") || IS("keywords-cased")) {
     p->seen |= F_KEYWORDS;
-    return add_keywords(p, v, n, col);
+    return add_keywords(p, v, n, col, IS("keywords-cased"));
   }
   if (IS("regex")) {
     if ((st = once(p, F_REGEX, "regex")) || (st = compile_re(p, v, n, col, &r->re)))

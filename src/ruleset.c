@@ -55,6 +55,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   explicit_bzero(set->hash_key, sizeof set->hash_key);
   lm_ac_free(set->ac);
   lm_keys_free(set->keys);
+  free(set->kw);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
   free(set->kw_rules);
@@ -331,6 +332,13 @@ lm_status lm_ruleset_set_hash_key_file(lm_ruleset *set, const char *path, const 
 
 /* ---- compile ---- */
 
+/* Keywords are one automaton pattern when they match the same lines. */
+static int same_keyword(const char *a, const char *b) {
+  if (lm_kw_cased(a) != lm_kw_cased(b))
+    return 0;
+  return lm_kw_cased(a) ? strcmp(a, b) == 0 : strcasecmp(a, b) == 0;
+}
+
 static int rule_needs_hash(const lm_ruleset *set, const lm_rule *r) {
   if (set->mask_override || !r->has_mask)
     return set->default_mask.kind == LM_MASK_HASH;
@@ -380,7 +388,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
       const char *w = set->rules[i].keywords[j];
       size_t found = nkw;
       for (size_t q = 0; q < nkw; q++)
-        if (strcasecmp(kw[q], w) == 0) {
+        if (same_keyword(kw[q], w)) {
           found = q;
           break;
         }
@@ -398,7 +406,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   for (size_t i = 0; i < set->nrules; i++)
     for (size_t j = 0; j < set->rules[i].nkeywords; j++) {
       size_t q = 0;
-      while (strcasecmp(kw[q], set->rules[i].keywords[j]) != 0)
+      while (!same_keyword(kw[q], set->rules[i].keywords[j]))
         q++;
       /* one rule listing the same keyword twice counts once */
       int dup = 0;
@@ -409,7 +417,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
         kw_rules[kw_first[q] + kw_count[q]++] = (uint32_t)i;
     }
   for (size_t q = 0; q < nkw; q++)
-    if (lm_ac_add(ac, (const unsigned char *)kw[q], strlen(kw[q]), (uint32_t)q)) {
+    if (lm_ac_add(ac, (const unsigned char *)lm_kw_text(kw[q]), strlen(lm_kw_text(kw[q])),
+                  (uint32_t)q)) {
       st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory");
       goto fail;
     }
@@ -450,8 +459,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->kw_rule_count = kw_count;
   set->kw_rules = kw_rules;
   set->nkw = nkw;
+  set->kw = (const char **)kw; /* points into the rules' keyword strings */
   set->compiled = 1;
-  free(kw);
   return LM_OK;
 fail:
   free(kw);

@@ -10,9 +10,11 @@
 
 static int has_keyword(const lm_rule *r, const char *line, size_t len) {
   for (size_t k = 0; k < r->nkeywords; k++) {
-    size_t kl = strlen(r->keywords[k]);
+    const char *kw = lm_kw_text(r->keywords[k]);
+    int cased = lm_kw_cased(r->keywords[k]);
+    size_t kl = strlen(kw);
     for (size_t i = 0; i + kl <= len; i++)
-      if (strncasecmp(line + i, r->keywords[k], kl) == 0)
+      if (cased ? memcmp(line + i, kw, kl) == 0 : strncasecmp(line + i, kw, kl) == 0)
         return 1;
   }
   return 0;

@@ -379,6 +379,25 @@ START_TEST(prefilter_gates_rules) {
   ck_assert_ptr_null(rs.id);
   lm_masker_free(m);
   lm_ruleset_free(set);
+
+  /* keywords-cased: the folded automaton hit must match the case too */
+  static const char cased[] =
+      "rule: cased\ndescription: d\nkeywords-cased: MTA, Nz\nregex: \\b[MN]\\w{6}\\b\n"
+      "match: id [[MTAxyzw]] ok\nnomatch: the mtaxyzw lower\n";
+  set = lm_ruleset_new();
+  ck_assert_int_eq(lm_ruleset_load_buffer(set, "c", cased, strlen(cased)), LM_OK);
+  ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
+  size_t run, failed;
+  ck_assert_int_eq(lm_ruleset_test(set, &run, &failed), LM_OK);
+  m = lm_masker_new(set);
+  ASSERT_MASK(m, "a mtaxyzw b", "a mtaxyzw b");
+  ASSERT_MASK(m, "a MtAxyzw b", "a MtAxyzw b");
+  lm_masker_rule_stats(m, 0, &rs);
+  ck_assert_uint_eq(rs.lines_tested, 0);
+  ASSERT_MASK(m, "a MTAxyzw b", "a [REDACTED:cased] b");
+  ASSERT_MASK(m, "a Nzabcde b", "a [REDACTED:cased] b");
+  lm_masker_free(m);
+  lm_ruleset_free(set);
 }
 END_TEST
 
