@@ -26,6 +26,8 @@ struct lm_ac {
   uint32_t *out_ids;     /* pattern indices */
   uint32_t *pat_len;
   uint32_t *pat_id;
+  uint8_t skip[256];     /* bytes stepped over */
+  uint32_t skip_class;   /* 0 when none */
 };
 
 static unsigned char fold(unsigned char c) {
@@ -89,7 +91,18 @@ static void build_classes(lm_ac *ac) {
       of[c] = (uint8_t)next++;
   for (int c = 0; c < 256; c++)
     ac->cls[c] = of[fold((unsigned char)c)];
+  for (int c = 0; c < 256; c++)
+    if (ac->skip[c]) {
+      if (!ac->skip_class)
+        ac->skip_class = next++;
+      ac->cls[c] = (uint8_t)ac->skip_class;
+    }
   ac->nclass = next;
+}
+
+void lm_ac_set_skip(lm_ac *ac, const char *bytes) {
+  for (; *bytes; bytes++)
+    ac->skip[(unsigned char)*bytes] = 1;
 }
 
 int lm_ac_build(lm_ac *ac) {
@@ -196,6 +209,10 @@ int lm_ac_build(lm_ac *ac) {
     ac->pat_len[i] = (uint32_t)ac->pats[i].len;
     ac->pat_id[i] = ac->pats[i].id;
   }
+  /* a skipped byte leaves every state where it is */
+  if (ac->skip_class)
+    for (uint32_t st = 0; st < nstates; st++)
+      delta[(size_t)st * nc + ac->skip_class] = st * nc;
   ac->delta = delta;
   delta = NULL;
   ac->nstates = nstates;
@@ -241,6 +258,21 @@ int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
         }
       }
     }
+  }
+  return 0;
+}
+
+int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len) {
+  const uint32_t *delta = ac->delta;
+  const uint8_t *cls = ac->cls;
+  const uint32_t match_min = ac->match_min;
+  if (!delta)
+    return 0;
+  uint32_t s = 0;
+  for (size_t i = 0; i < len; i++) {
+    s = delta[s + cls[text[i]]];
+    if (s >= match_min)
+      return 1;
   }
   return 0;
 }

@@ -17,6 +17,10 @@ void lm_ac_free(lm_ac *ac);
 /* Adds a pattern (matched with ASCII case folded) with a caller id.
  * Returns 0, or -1 when out of memory.  len must be > 0. */
 int lm_ac_add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id);
+/* Bytes the automaton steps over as if absent (for names written
+ * snake_case, kebab-case or dotted: "api_key" then matches "apikey").  They
+ * must not occur in any pattern.  Before lm_ac_build. */
+void lm_ac_set_skip(lm_ac *ac, const char *bytes);
 /* Builds the DFA; no adds afterwards.  0 or -1 (out of memory). */
 int lm_ac_build(lm_ac *ac);
 
@@ -24,6 +28,8 @@ int lm_ac_build(lm_ac *ac);
  * `len` the pattern length.  Return non-zero to stop the scan. */
 typedef int (*lm_ac_hit_fn)(void *ctx, uint32_t id, size_t end, size_t len);
 
+/* 1 when any pattern occurs in text (no callback). */
+int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len);
 /* Scans text; returns 1 when the callback stopped it, else 0. */
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx);

@@ -60,6 +60,10 @@ static int has_escape(const char *t, size_t len) {
   return 0;
 }
 
+int lm_has_encoding(const char *text, size_t len) {
+  return has_percent(text, len) || has_escape(text, len);
+}
+
 /* Both decoders only shrink text, so len bytes of room suffice. */
 static int reserve(lm_buf *dst, lm_map *map, size_t len) {
   if (lm_buf_reserve(dst, len + 1))

@@ -328,6 +328,14 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
    * line; a base64 body line must not be read as logfmt. */
   if (m->block_rule >= 0)
     return 0;
+  /* Most lines hold no keyword, no known secret, no sensitive key name and
+   * nothing encoded: no handler could change them, so they skip parsing.
+   * (A key or secret hidden behind an escape is why encodings go the long
+   * way.) */
+  if (!lm_has_encoding(line, len) &&
+      !lm_ac_any(m->set->ac, (const unsigned char *)line, len) &&
+      !lm_ac_any(m->set->key_ac, (const unsigned char *)line, len))
+    return 1;
   int f = m->format == LM_FMT_AUTO ? detect(line, len) : m->format;
   int rc;
   switch (f) {

@@ -117,6 +117,7 @@ struct lm_ruleset {
   lm_diag_fn diag;
   void *diag_ctx;
   struct lm_keys *keys;            /* sensitive keys (keys.c); NULL = built-in */
+  lm_ac *key_ac;                   /* those keys, normalised (lm_keys_automaton) */
   lm_error err;
   char err_file[512];
   char err_msg[1024];
@@ -186,6 +187,9 @@ int lm_decode_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
 void lm_merge_spans(lm_masker *m) LM_HIDDEN;
 /* Release hooks of keys.c and format.c (accept NULL). */
 void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
+lm_ac *lm_keys_automaton(const lm_ruleset *set) LM_HIDDEN;
+/* 1 when the line holds '%XX' or a backslash escape (decode.c). */
+int lm_has_encoding(const char *text, size_t len) LM_HIDDEN;
 void lm_fmt_state_free(struct lm_fmt_state *st) LM_HIDDEN;
 
 /* Finds the spans of one rule in text, validated (allow, entropy, check,

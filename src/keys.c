@@ -270,3 +270,26 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
   }
   return best >= 8 && best * 2 >= len;
 }
+
+/* Every sensitive key name, normalised, in one automaton that steps over
+ * separators: a line without a hit has no key lm_key_is_sensitive would
+ * call sensitive (lm_line_may_need_mask). */
+lm_ac *lm_keys_automaton(const lm_ruleset *set) {
+  const struct lm_keys *k = set->keys;
+  const key_norm *norm = k ? k->mask.norm : builtin_norm;
+  size_t n = k ? k->mask.n : NBUILTIN;
+  lm_ac *ac = lm_ac_new();
+  if (!ac)
+    return NULL;
+  lm_ac_set_skip(ac, "_-. ");
+  for (size_t i = 0; i < n; i++)
+    if (norm[i].len && lm_ac_add(ac, (const unsigned char *)norm[i].s, norm[i].len, (uint32_t)i)) {
+      lm_ac_free(ac);
+      return NULL;
+    }
+  if (lm_ac_build(ac)) {
+    lm_ac_free(ac);
+    return NULL;
+  }
+  return ac;
+}

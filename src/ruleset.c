@@ -55,6 +55,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   explicit_bzero(set->hash_key, sizeof set->hash_key);
   lm_ac_free(set->ac);
   lm_keys_free(set->keys);
+  lm_ac_free(set->key_ac);
   free(set->kw);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
@@ -458,6 +459,11 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->kw_rule_first = kw_first;
   set->kw_rule_count = kw_count;
   set->kw_rules = kw_rules;
+  set->key_ac = lm_keys_automaton(set);
+  if (!set->key_ac) {
+    st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory building the key automaton");
+    goto fail;
+  }
   set->nkw = nkw;
   set->kw = (const char **)kw; /* points into the rules' keyword strings */
   set->compiled = 1;
