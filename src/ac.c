@@ -277,6 +277,23 @@ int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len) {
   return 0;
 }
 
+int lm_ac_any2(const lm_ac *a, const lm_ac *b, const unsigned char *text, size_t len) {
+  if (!a->delta || !b->delta)
+    return lm_ac_any(a->delta ? a : b, text, len);
+  const uint32_t *da = a->delta, *db = b->delta;
+  const uint8_t *ca = a->cls, *cb = b->cls;
+  const uint32_t ma = a->match_min, mb = b->match_min;
+  uint32_t sa = 0, sb = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = text[i];
+    sa = da[sa + ca[c]];
+    sb = db[sb + cb[c]];
+    if ((sa >= ma) | (sb >= mb))
+      return 1;
+  }
+  return 0;
+}
+
 size_t lm_ac_memory(const lm_ac *ac) {
   return (size_t)ac->nstates * ac->nclass * sizeof(uint32_t) +
          (size_t)ac->nstates * 3 * sizeof(uint32_t);

@@ -30,6 +30,9 @@ typedef int (*lm_ac_hit_fn)(void *ctx, uint32_t id, size_t end, size_t len);
 
 /* 1 when any pattern occurs in text (no callback). */
 int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len);
+/* 1 when a pattern of a or of b occurs in text: one pass, the two
+ * automata stepped side by side (their table loads overlap). */
+int lm_ac_any2(const lm_ac *a, const lm_ac *b, const unsigned char *text, size_t len);
 /* Scans text; returns 1 when the callback stopped it, else 0. */
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx);

@@ -333,8 +333,7 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
    * (A key or secret hidden behind an escape is why encodings go the long
    * way.) */
   if (!lm_has_encoding(line, len) &&
-      !lm_ac_any(m->set->ac, (const unsigned char *)line, len) &&
-      !lm_ac_any(m->set->key_ac, (const unsigned char *)line, len))
+      !lm_ac_any2(m->set->ac, m->set->key_ac, (const unsigned char *)line, len))
     return 1;
   int f = m->format == LM_FMT_AUTO ? detect(line, len) : m->format;
   int rc;
