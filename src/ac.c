@@ -26,6 +26,7 @@ struct lm_ac {
   uint32_t *out_ids;     /* pattern indices */
   uint32_t *pat_len;
   uint32_t *pat_id;
+  uint32_t maxlen;       /* longest pattern */
   uint8_t skip[256];     /* bytes stepped over */
   uint32_t skip_class;   /* 0 when none */
 };
@@ -109,8 +110,11 @@ int lm_ac_build(lm_ac *ac) {
   build_classes(ac);
   const uint32_t nc = ac->nclass;
   size_t maxstates = 1;
-  for (size_t i = 0; i < ac->npats; i++)
+  for (size_t i = 0; i < ac->npats; i++) {
     maxstates += ac->pats[i].len;
+    if (ac->pats[i].len > ac->maxlen)
+      ac->maxlen = (uint32_t)ac->pats[i].len;
+  }
   if (maxstates > UINT32_MAX / nc / 2)
     return -1;
 
@@ -239,6 +243,24 @@ out:
   return rc;
 }
 
+/* Reports every pattern that ends in state st at offset `end`. */
+static int report(const lm_ac *ac, uint32_t st, size_t end, lm_ac_hit_fn hit, void *ctx) {
+  for (; st != UINT32_MAX; st = ac->out_link[st])
+    for (uint32_t k = 0; k < ac->out_count[st]; k++) {
+      uint32_t p = ac->out_ids[ac->out_first[st] + k];
+      if (hit(ctx, ac->pat_id[p], end, ac->pat_len[p]))
+        return 1;
+    }
+  return 0;
+}
+
+/* The scan is bound by the latency of one table load per byte.  A long
+ * text is therefore cut in two halves walked side by side: A covers
+ * [0, mid) and reports what ends there; B starts maxlen - 1 bytes early so
+ * it sees every pattern ending after mid, and reports only those.  Each
+ * occurrence is reported once. */
+#define SPLIT_MIN 96
+
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx) {
   const uint32_t *delta = ac->delta;
@@ -246,18 +268,35 @@ int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
   const uint32_t match_min = ac->match_min, nc = ac->nclass;
   if (!delta)
     return 0;
-  uint32_t s = 0;
-  for (size_t i = 0; i < len; i++) {
-    s = delta[s + cls[text[i]]];
-    if (__builtin_expect(s >= match_min, 0)) {
-      for (uint32_t st = s / nc; st != UINT32_MAX; st = ac->out_link[st]) {
-        for (uint32_t k = 0; k < ac->out_count[st]; k++) {
-          uint32_t p = ac->out_ids[ac->out_first[st] + k];
-          if (hit(ctx, ac->pat_id[p], i + 1, ac->pat_len[p]))
-            return 1;
-        }
+  size_t i = 0, mid = len;
+  uint32_t sa = 0;
+  if (len >= SPLIT_MIN && ac->maxlen < len / 4) {
+    mid = len / 2;
+    size_t jb = mid - (ac->maxlen - 1);
+    uint32_t sb = 0;
+    /* B is maxlen - 1 bytes longer: walk both for A's length */
+    for (; i < mid; i++, jb++) {
+      sa = delta[sa + cls[text[i]]];
+      sb = delta[sb + cls[text[jb]]];
+      if (__builtin_expect((sa >= match_min) | (sb >= match_min), 0)) {
+        if (sa >= match_min && report(ac, sa / nc, i + 1, hit, ctx))
+          return 1;
+        if (sb >= match_min && jb + 1 > mid && report(ac, sb / nc, jb + 1, hit, ctx))
+          return 1;
       }
     }
+    for (; jb < len; jb++) {
+      sb = delta[sb + cls[text[jb]]];
+      if (__builtin_expect(sb >= match_min, 0) && jb + 1 > mid &&
+          report(ac, sb / nc, jb + 1, hit, ctx))
+        return 1;
+    }
+    return 0;
+  }
+  for (; i < len; i++) {
+    sa = delta[sa + cls[text[i]]];
+    if (__builtin_expect(sa >= match_min, 0) && report(ac, sa / nc, i + 1, hit, ctx))
+      return 1;
   }
   return 0;
 }

@@ -542,6 +542,34 @@ START_TEST(prime_resumes_blocks) {
 }
 END_TEST
 
+
+/* The automaton walks long lines as two halves side by side: a secret at
+ * any offset, across the middle included, is found exactly once. */
+START_TEST(literal_at_every_offset) {
+  lm_ruleset *set = lm_ruleset_new();
+  ck_assert_int_eq(lm_ruleset_add_literal(set, "S", "Qz7#Lit@ral9", 12), LM_OK);
+  ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
+  lm_masker *m = lm_masker_new(set);
+  for (size_t len = 96; len <= 260; len += 41) {
+    for (size_t at = 0; at + 12 <= len; at++) {
+      char line[300];
+      memset(line, '.', len);
+      memcpy(line + at, "Qz7#Lit@ral9", 12);
+      lm_line out;
+      ck_assert_int_eq(lm_masker_line(m, line, len, &out), LM_OK);
+      ck_assert_uint_eq(out.secrets, 1);
+      ck_assert_uint_eq(out.len, len - 12 + strlen("[REDACTED:S]"));
+      ck_assert_ptr_null(memmem(out.text, out.len, "Lit@", 4));
+    }
+  }
+  lm_totals t;
+  lm_masker_totals(m, &t);
+  ck_assert_uint_eq(t.literal_matches, t.lines); /* never twice */
+  lm_masker_free(m);
+  lm_ruleset_free(set);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -556,6 +584,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tc, hash_style);
   tcase_add_test(tc, overlaps_merge);
   tcase_add_test(tc, literals);
+  tcase_add_test(tc, literal_at_every_offset);
   tcase_add_test(tc, prefilter_gates_rules);
   tcase_add_test(tc, enable_disable_groups);
   tcase_add_test(tc, limit_trip_masks_line);
