@@ -325,6 +325,17 @@ int lm_fmt_json(lm_masker *m, const char *line, size_t len, lm_buf *out, unsigne
     m->totals.format_fallbacks++;
     return 0;
   }
+  /* yajl 2.1 takes an unterminated string after the value for input still
+   * to come and calls the line complete: a tail like ` "password=x` would
+   * go out unscanned.  Anything but blanks after the value: not JSON. */
+  size_t tail = c.cur;
+  while (tail < len && (line[tail] == ' ' || line[tail] == '\t' || line[tail] == '\n' ||
+                        line[tail] == '\v' || line[tail] == '\f' || line[tail] == '\r'))
+    tail++;
+  if (tail != len) {
+    m->totals.format_fallbacks++;
+    return 0;
+  }
   size_t copied = 0;
   unsigned n = 0;
   const jev *ev = st->json_ev;

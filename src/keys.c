@@ -271,9 +271,11 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
   return best >= 8 && best * 2 >= len;
 }
 
-/* Every sensitive key name, normalised, in one automaton that steps over
- * separators: a line without a hit has no key lm_key_is_sensitive would
- * call sensitive (lm_line_may_need_mask). */
+/* Every sensitive key name, normalised and followed by the byte that ends
+ * a key in the handled formats ('=' in logfmt and syslog structured data,
+ * '"' in JSON), in one automaton that steps over separators: a line without
+ * a hit has no key lm_key_is_sensitive would call sensitive, and words like
+ * "session opened" or "passed" do not send a line the long way. */
 lm_ac *lm_keys_automaton(const lm_ruleset *set) {
   const struct lm_keys *k = set->keys;
   const key_norm *norm = k ? k->mask.norm : builtin_norm;
@@ -282,11 +284,19 @@ lm_ac *lm_keys_automaton(const lm_ruleset *set) {
   if (!ac)
     return NULL;
   lm_ac_set_skip(ac, "_-. ");
-  for (size_t i = 0; i < n; i++)
-    if (norm[i].len && lm_ac_add(ac, (const unsigned char *)norm[i].s, norm[i].len, (uint32_t)i)) {
-      lm_ac_free(ac);
-      return NULL;
+  unsigned char pat[KEY_MAX + 2];
+  for (size_t i = 0; i < n; i++) {
+    if (!norm[i].len || norm[i].len > KEY_MAX)
+      continue;
+    memcpy(pat, norm[i].s, norm[i].len);
+    for (const char *end = "=\""; *end; end++) {
+      pat[norm[i].len] = (unsigned char)*end;
+      if (lm_ac_add(ac, pat, norm[i].len + 1, (uint32_t)i)) {
+        lm_ac_free(ac);
+        return NULL;
+      }
     }
+  }
   if (lm_ac_build(ac)) {
     lm_ac_free(ac);
     return NULL;

@@ -187,17 +187,19 @@ static lm_status emit_window(lm_stream *s) {
 
 static lm_status append_pending(lm_stream *s, const char *p, size_t n) {
   while (n) {
+    /* A window goes only once a byte past max_line arrives: a line of
+     * exactly max_line bytes is a normal line however it was chunked. */
+    if (s->pending.len == s->max_line) {
+      lm_status st = emit_window(s);
+      if (st)
+        return st;
+    }
     size_t room = s->max_line - s->pending.len;
     size_t take = n < room ? n : room;
     if (lm_buf_append(&s->pending, p, take))
       return LM_ERR_NOMEM;
     p += take;
     n -= take;
-    if (s->pending.len == s->max_line) {
-      lm_status st = emit_window(s);
-      if (st)
-        return st;
-    }
   }
   return LM_OK;
 }
