@@ -62,15 +62,24 @@ has_deb_src() {
 }
 if ! has_deb_src; then
   [ "$(id -u)" = 0 ] || die "apt has no deb-src entry; run as root to add one"
-  . /etc/os-release
-  say "adding /etc/apt/sources.list.d/logmask-deb-src.sources ($VERSION_CODENAME)"
-  cat >/etc/apt/sources.list.d/logmask-deb-src.sources <<EOF
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $VERSION_CODENAME $VERSION_CODENAME-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
+  # The same mirrors as the binary packages, for sources: every deb line or
+  # deb822 stanza apt already uses, turned into deb-src.
+  out=/etc/apt/sources.list.d/logmask-deb-src.sources
+  say "adding $out (deb-src for the configured mirrors)"
+  : >"$out.tmp"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && [ "$f" != "$out" ] || continue
+    sed -e 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' "$f" >>"$out.tmp"
+    echo >>"$out.tmp"
+  done
+  lists=$(ls /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+  if [ -n "$lists" ]; then
+    sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' $lists >"${out%.sources}.list"
+    [ -s "${out%.sources}.list" ] || rm -f "${out%.sources}.list"
+  fi
+  grep -q 'deb-src' "$out.tmp" || rm -f "$out.tmp"
+  [ -f "$out.tmp" ] && mv "$out.tmp" "$out"
+  has_deb_src || die "found no deb entry in apt's sources to derive a deb-src entry from"
   apt-get update >/dev/null || die "apt-get update failed"
 fi
 
