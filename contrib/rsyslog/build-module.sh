@@ -90,9 +90,16 @@ if [ -z "$tree" ]; then
   say "fetching the rsyslog source package into $workdir"
   # The exact Debian version first; the mirror may only have another
   # revision of the same upstream version.
-  apt-get source -q "rsyslog=$debver" >apt-source.log 2>&1 ||
-    apt-get source -q rsyslog >>apt-source.log 2>&1 ||
-    { cat apt-source.log >&2; die "apt-get source rsyslog failed"; }
+  # A mirror can list a source version it does not serve; try each listed
+  # version, the installed one first, newest next.
+  fetched=no
+  for v in $debver $(apt-cache showsrc rsyslog 2>/dev/null | sed -n 's/^Version: //p' | sort -rVu); do
+    if apt-get source -q "rsyslog=$v" >>apt-source.log 2>&1; then
+      fetched=yes
+      break
+    fi
+  done
+  [ $fetched = yes ] || { tail -n 20 apt-source.log >&2; die "apt-get source rsyslog failed"; }
   tree=$(ls -d rsyslog-[0-9]*/ | sort -V | tail -n 1)
 fi
 tree=$workdir/${tree%/}
