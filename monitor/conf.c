@@ -336,80 +336,93 @@ static int parse_rate(const char *text, unsigned *count, unsigned *seconds)
   return 0;
 }
 
-static int do_alert(parser *p, const strv *w)
+static int parse_alert_into(parser *p, const strv *w, sink_cfg *s)
 {
-  config *c = p->cfg;
   if (w->n < 2)
     return FAIL(p, "'alert' needs a sink: stdout, file, syslog or exec");
-  sink_cfg s = { .line = p->line, .facility = LOG_AUTH };
   size_t opts = 2; /* first option word */
   const char *kind = w->v[1];
   /* Sinks that page people get the global limits unless told otherwise. */
   int paging = 0;
   if (strcmp(kind, "stdout") == 0) {
-    s.kind = SINK_STDOUT;
+    s->kind = SINK_STDOUT;
   } else if (strcmp(kind, "file") == 0) {
-    s.kind = SINK_FILE;
+    s->kind = SINK_FILE;
     if (w->n < 3 || w->v[2][0] != '/')
       return FAIL(p, "'alert file' needs an absolute path");
-    if (!(s.path = strdup(w->v[2])))
+    if (!(s->path = strdup(w->v[2])))
       return FAIL(p, "out of memory");
     opts = 3;
   } else if (strcmp(kind, "syslog") == 0) {
-    s.kind = SINK_SYSLOG;
+    s->kind = SINK_SYSLOG;
     paging = 1;
   } else if (strcmp(kind, "exec") == 0) {
-    s.kind = SINK_EXEC;
+    s->kind = SINK_EXEC;
     paging = 1;
     opts = w->n; /* everything after exec belongs to the command... */
   } else {
     return FAIL(p, "unknown alert sink '%s' (stdout, file, syslog, exec)", kind);
   }
   if (paging) {
-    s.rate_count = (unsigned)-1; /* filled from the globals at the end */
-    s.dedup_seconds = (unsigned)-1;
+    s->rate_count = (unsigned)-1; /* filled from the globals at the end */
+    s->dedup_seconds = (unsigned)-1;
   }
   /* ...except leading rate=/dedup= options: alert exec rate=5/1h dedup=1h /bin/x */
-  size_t i = s.kind == SINK_EXEC ? 2 : opts;
+  size_t i = s->kind == SINK_EXEC ? 2 : opts;
   for (; i < w->n; i++) {
     const char *opt = w->v[i];
     if (strncmp(opt, "rate=", 5) == 0) {
-      if (parse_rate(opt + 5, &s.rate_count, &s.rate_seconds) != 0)
+      if (parse_rate(opt + 5, &s->rate_count, &s->rate_seconds) != 0)
         return FAIL(p, "bad rate '%s' (COUNT/DURATION, e.g. rate=10/1h)", opt + 5);
     } else if (strncmp(opt, "dedup=", 6) == 0) {
       time_t d;
       if (config_parse_duration(opt + 6, &d) != 0 || d > UINT32_MAX)
         return FAIL(p, "bad dedup window '%s'", opt + 6);
-      s.dedup_seconds = (unsigned)d;
-    } else if (s.kind == SINK_SYSLOG && strncmp(opt, "facility=", 9) == 0) {
+      s->dedup_seconds = (unsigned)d;
+    } else if (s->kind == SINK_SYSLOG && strncmp(opt, "facility=", 9) == 0) {
       size_t f = 0;
       while (f < sizeof facilities / sizeof *facilities &&
              strcmp(facilities[f].name, opt + 9) != 0)
         f++;
       if (f == sizeof facilities / sizeof *facilities)
         return FAIL(p, "unknown syslog facility '%s'", opt + 9);
-      s.facility = facilities[f].value;
-    } else if (s.kind == SINK_SYSLOG && strncmp(opt, "tag=", 4) == 0) {
-      if (set_string(p, &s.tag, opt + 4) != 0)
+      s->facility = facilities[f].value;
+    } else if (s->kind == SINK_SYSLOG && strncmp(opt, "tag=", 4) == 0) {
+      if (set_string(p, &s->tag, opt + 4) != 0)
         return -1;
-    } else if (s.kind == SINK_EXEC) {
+    } else if (s->kind == SINK_EXEC) {
       break; /* the command starts here */
     } else {
       return FAIL(p, "unknown option '%s' for 'alert %s'", opt, kind);
     }
   }
-  if (s.kind == SINK_EXEC) {
+  if (s->kind == SINK_EXEC) {
     if (i >= w->n || w->v[i][0] != '/')
       return FAIL(p, "'alert exec' needs an absolute program path");
     for (; i < w->n; i++)
-      if (strv_push(&s.argv, w->v[i]) != 0)
+      if (strv_push(&s->argv, w->v[i]) != 0)
         return FAIL(p, "out of memory");
   }
-  if (s.kind == SINK_SYSLOG && !s.tag && set_string(p, &s.tag, MON_PROGRAM) != 0)
+  if (s->kind == SINK_SYSLOG && !s->tag && set_string(p, &s->tag, MON_PROGRAM) != 0)
     return -1;
-  sink_cfg *bigger = realloc(c->sinks, (c->n_sinks + 1) * sizeof *bigger);
-  if (!bigger)
-    return FAIL(p, "out of memory");
+  return 0;
+}
+
+static int do_alert(parser *p, const strv *w)
+{
+  config *c = p->cfg;
+  sink_cfg s = { .line = p->line, .facility = LOG_AUTH };
+  sink_cfg *bigger = NULL;
+  int rc = parse_alert_into(p, w, &s);
+  if (rc == 0 && !(bigger = realloc(c->sinks, (c->n_sinks + 1) * sizeof *bigger)))
+    rc = FAIL(p, "out of memory");
+  if (rc != 0) {
+    /* an error after the path, tag or command were copied frees them */
+    free(s.path);
+    free(s.tag);
+    strv_free(&s.argv);
+    return rc;
+  }
   c->sinks = bigger;
   c->sinks[c->n_sinks++] = s;
   return 0;

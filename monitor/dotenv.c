@@ -1,8 +1,8 @@
 /* dotenv.c - see dotenv.h.  A single pass over the text with a cursor;
+ * values are built in a growing buffer that is wiped after each use. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
- * values are built in a growing buffer that is wiped after each use. */
 #include "dotenv.h"
 #include "util.h"
 
@@ -159,7 +159,8 @@ int dotenv_parse(const char *file, const char *text, size_t len, dotenv_fn fn,
       skip_blanks(&c);
     }
     const char *name = c.p;
-    if (!is_name_start(*c.p)) {
+    /* "export" and blanks may end the text: check before reading */
+    if (c.p >= stop || !is_name_start(*c.p)) {
       rc = mon_fail(err, "%s:%lu: expected a variable name", file, name_line);
       break;
     }

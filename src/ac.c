@@ -272,7 +272,8 @@ int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
     return 0;
   size_t i = 0, mid = len;
   uint32_t sa = 0;
-  if (len >= SPLIT_MIN && ac->maxlen < len / 4) {
+  /* maxlen 0 (no pattern) would start B before the text */
+  if (len >= SPLIT_MIN && ac->maxlen && ac->maxlen < len / 4) {
     mid = len / 2;
     size_t jb = mid - (ac->maxlen - 1);
     uint32_t sb = 0;
@@ -329,7 +330,7 @@ int lm_ac_any2(const lm_ac *a, const lm_ac *b, const unsigned char *text, size_t
   uint32_t maxlen = a->maxlen > b->maxlen ? a->maxlen : b->maxlen;
   uint32_t sa = 0, sb = 0;
   size_t i = 0;
-  if (len >= SPLIT_MIN && maxlen < len / 4) {
+  if (len >= SPLIT_MIN && maxlen && maxlen < len / 4) {
     size_t mid = len / 2, j = mid - (maxlen - 1);
     uint32_t ta = 0, tb = 0;
     for (; i < mid; i++, j++) {

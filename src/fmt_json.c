@@ -352,6 +352,10 @@ int lm_fmt_json(lm_masker *m, const char *line, size_t len, lm_buf *out, unsigne
       if (rc == 0 && !lm_key_value_is_placeholder(text, tlen)) {
         rc = replace_token(&c, e, LM_LABEL_JSON_KEY, text, tlen, out, &copied, &drop);
         n++;
+      } else if (rc == 0) {
+        /* a placeholder-looking value still goes through the rules and
+         * known literals, as every other string does */
+        rc = mask_string(&c, e, out, &copied, &n, &drop);
       }
     } else {
       rc = replace_token(&c, e, LM_LABEL_JSON_KEY, line + e->start, e->end - e->start, out,

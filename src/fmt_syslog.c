@@ -1,6 +1,7 @@
 /* syslog lines, RFC 5424 and RFC 3164 (with or without <PRI>, as rsyslog
  * writes files).  The header (PRI, timestamp, host, app/tag, procid, msgid)
- * is left as is; structured data and the message go through the engine;
+ * is left as is unless it holds a secret (the rules run over the whole
+ * line: fail closed); structured data and the message go through the engine;
  * structured-data parameters with sensitive names are masked by name, and
  * masks inside a PARAM-VALUE are escaped as RFC 5424 wants (\" \\ \]). */
 #include "fmt.h"
@@ -176,14 +177,14 @@ int lm_fmt_syslog(lm_masker *m, const char *line, size_t len, lm_buf *out,
     c.nq = 0;
     body_start(line, len, &c);
   }
-  if (lm_collect_spans(m, line + body, len - body))
+  /* The rules run over the whole line, header included: the header is
+   * not trusted to hold no secret (a line without HOSTNAME puts the first
+   * message word there), and a secret may straddle the header's end.  A
+   * header without secrets still comes out unchanged. */
+  if (lm_collect_spans(m, line, len))
     return -1;
   if (m->limit_hit)
     return 0; /* the engine masks the line whole */
-  for (size_t i = 0; i < m->nspans; i++) {
-    m->spans[i].start += body;
-    m->spans[i].end += body;
-  }
   for (size_t i = 0; i < c.nq; i++)
     if (c.q[i].sensitive &&
         !lm_key_value_is_placeholder(line + c.q[i].start, c.q[i].end - c.q[i].start) &&

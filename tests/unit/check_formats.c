@@ -316,15 +316,21 @@ END_TEST
 START_TEST(syslog_5424) {
   lm_ruleset *set = fmt_set(NULL, NULL);
   lm_masker *m = fmt_masker(set, "syslog");
-  /* header untouched, even a host named like a secret key */
+  /* the header is scanned too (fail closed): a host field that reads as a
+   * password assignment is masked like one; a plain header is untouched */
   ASSERT_MASK(m,
               "<165>1 2003-10-11T22:14:15.003Z password=host.example.com app 1234 ID47 "
               "[ex@32473 iut=\"3\" token=\"a\\\"b\\]c\" eventSource=\"App\"][x@1 k=\"v\"] "
               "\xef\xbb\xbfuser login password=hunter2x",
-              "<165>1 2003-10-11T22:14:15.003Z password=host.example.com app 1234 ID47 "
+              "<165>1 2003-10-11T22:14:15.003Z password=[REDACTED:password-assignment] app 1234 ID47 "
               "[ex@32473 iut=\"3\" token=\"[REDACTED:syslog-sensitive-key\\]\" "
               "eventSource=\"App\"][x@1 k=\"v\"] "
               "\xef\xbb\xbfuser login password=[REDACTED:password-assignment]");
+  /* RFC 3164 without a HOSTNAME, or a tag that is the key: still masked */
+  ASSERT_MASK(m, "<34>Oct 11 22:14:15 password=hunter2x ok",
+              "<34>Oct 11 22:14:15 password=[REDACTED:password-assignment] ok");
+  ASSERT_MASK(m, "<34>Oct 11 22:14:15 host password: hunter2x",
+              "<34>Oct 11 22:14:15 host password: [REDACTED:password-assignment]");
   ASSERT_MASK(m, "<34>1 2003-10-11T22:14:15Z host su - - - password=hunter2x",
               "<34>1 2003-10-11T22:14:15Z host su - - - password=[REDACTED:password-assignment]");
   /* an SD value the rules match keeps its quotes; ']' in a PARAM-VALUE is
