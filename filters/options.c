@@ -137,7 +137,7 @@ static const char usage_text[] =
   "\n"
   "See logmask(1) and logmask-rules(5).\n";
 
-static int list_push(struct cli_list *list, const char *item)
+int cli_list_push(struct cli_list *list, const char *item)
 {
   if (list->count == list->cap) {
     size_t cap = list->cap ? list->cap * 2 : 4;
@@ -151,7 +151,7 @@ static int list_push(struct cli_list *list, const char *item)
   return 0;
 }
 
-static int toggle_push(struct cli_options *opts, int enable, const char *name)
+int cli_toggle_push(struct cli_options *opts, int enable, const char *name)
 {
   struct cli_toggle *toggles =
     realloc(opts->toggles, (opts->toggle_count + 1) * sizeof *toggles);
@@ -201,7 +201,7 @@ static int out_of_memory(void)
 }
 
 /* LOGMASK_RULES: an alternative to -r, ignored when -r is given. */
-static int rules_from_environment(struct cli_options *opts)
+int cli_rules_from_environment(struct cli_options *opts)
 {
   const char *env = getenv("LOGMASK_RULES");
   if (opts->rules.count > 0 || !env || !*env)
@@ -212,7 +212,7 @@ static int rules_from_environment(struct cli_options *opts)
   char *save = NULL;
   for (char *path = strtok_r(opts->rules_env_copy, ":", &save); path;
        path = strtok_r(NULL, ":", &save))
-    if (list_push(&opts->rules, path) < 0)
+    if (cli_list_push(&opts->rules, path) < 0)
       return -1;
   return 0;
 }
@@ -231,12 +231,12 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
   while ((c = getopt_long(argc, argv, "r:hzj:", long_options, NULL)) != -1) {
     int failed = 0;
     switch (c) {
-    case 'r': failed = list_push(&opts->rules, optarg); break;
+    case 'r': failed = cli_list_push(&opts->rules, optarg); break;
     case OPT_NO_DEFAULT_RULES: opts->default_rules = 0; break;
-    case OPT_LITERALS: failed = list_push(&opts->literals, optarg); break;
-    case OPT_ENV_FILE: failed = list_push(&opts->env_files, optarg); break;
-    case OPT_ENABLE: failed = toggle_push(opts, 1, optarg); break;
-    case OPT_DISABLE: failed = toggle_push(opts, 0, optarg); break;
+    case OPT_LITERALS: failed = cli_list_push(&opts->literals, optarg); break;
+    case OPT_ENV_FILE: failed = cli_list_push(&opts->env_files, optarg); break;
+    case OPT_ENABLE: failed = cli_toggle_push(opts, 1, optarg); break;
+    case OPT_DISABLE: failed = cli_toggle_push(opts, 0, optarg); break;
     case OPT_MASK: opts->mask = optarg; break;
     case OPT_HASH_KEY_FILE: opts->hash_key_file = optarg; break;
     case OPT_HASH_KEY_ID: opts->hash_key_id = optarg; break;
@@ -269,8 +269,8 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
         return usage_error("--gzip-level: not a level from 0 to 9: '%s'", optarg);
       opts->gzip_level = optarg[0] - '0';
       break;
-    case OPT_MASK_KEYS: failed = list_push(&opts->mask_keys, optarg); break;
-    case OPT_KEEP_KEYS: failed = list_push(&opts->keep_keys, optarg); break;
+    case OPT_MASK_KEYS: failed = cli_list_push(&opts->mask_keys, optarg); break;
+    case OPT_KEEP_KEYS: failed = cli_list_push(&opts->keep_keys, optarg); break;
     case OPT_LIST_RULES: opts->list_rules = 1; break;
     case OPT_TEST_RULES: opts->test_rules = 1; break;
     case OPT_LINE_BUFFERED: opts->line_buffered = 1; break;
@@ -300,7 +300,7 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       return out_of_memory();
   }
 
-  if (rules_from_environment(opts) < 0)
+  if (cli_rules_from_environment(opts) < 0)
     return out_of_memory();
   if (!opts->hash_key_file) {
     const char *env = getenv("LOGMASK_HASH_KEY_FILE");

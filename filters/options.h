@@ -54,4 +54,13 @@ int cli_parse(int argc, char **argv, struct cli_options *opts);
 /* Releases the arrays of *opts (the strings belong to argv/environ). */
 void cli_options_free(struct cli_options *opts);
 
+
+/* Appends to an option list / the --enable and --disable toggles (shared
+ * with `logmask scan`).  0, or -1 when out of memory. */
+int cli_list_push(struct cli_list *list, const char *item);
+int cli_toggle_push(struct cli_options *opts, int enable, const char *name);
+/* Fills opts->rules from LOGMASK_RULES (colon-separated) when no -r was
+ * given.  0, or -1 when out of memory. */
+int cli_rules_from_environment(struct cli_options *opts);
+
 #endif

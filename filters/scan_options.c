@@ -84,56 +84,12 @@ static const char scan_usage_text[] =
   "\n"
   "See logmask(1), section SCAN.\n";
 
-static int list_add(struct cli_list *list, const char *item)
-{
-  if (list->count == list->cap) {
-    size_t cap = list->cap ? list->cap * 2 : 4;
-    const char **items = realloc(list->items, cap * sizeof *items);
-    if (!items)
-      return -1;
-    list->items = items;
-    list->cap = cap;
-  }
-  list->items[list->count++] = item;
-  return 0;
-}
-
-static int toggle_add(struct cli_options *rules, int enable, const char *name)
-{
-  struct cli_toggle *toggles =
-    realloc(rules->toggles, (rules->toggle_count + 1) * sizeof *toggles);
-  if (!toggles)
-    return -1;
-  toggles[rules->toggle_count].enable = enable;
-  toggles[rules->toggle_count].name = name;
-  rules->toggles = toggles;
-  rules->toggle_count++;
-  return 0;
-}
-
 static int scan_usage_error(const char *fmt, const char *arg)
 {
   fputs("logmask scan: ", stderr);
   fprintf(stderr, fmt, arg);
   fputs("\nTry 'logmask scan --help' for more information.\n", stderr);
   return CLI_EXIT_USAGE;
-}
-
-/* LOGMASK_RULES (colon-separated) when no -r was given, as the filter. */
-static int rules_from_environment(struct cli_options *rules)
-{
-  const char *env = getenv("LOGMASK_RULES");
-  if (rules->rules.count > 0 || !env || !*env)
-    return 0;
-  rules->rules_env_copy = strdup(env);
-  if (!rules->rules_env_copy)
-    return -1;
-  char *save = NULL;
-  for (char *path = strtok_r(rules->rules_env_copy, ":", &save); path;
-       path = strtok_r(NULL, ":", &save))
-    if (list_add(&rules->rules, path) < 0)
-      return -1;
-  return 0;
 }
 
 static int parse_format(const char *name, enum scan_format *format)
@@ -165,19 +121,19 @@ int scan_parse(int argc, char **argv, struct scan_options *opts)
     int failed = 0;
     struct cli_options *rules = &opts->rules;
     switch (c) {
-    case 'r': failed = list_add(&rules->rules, optarg); break;
+    case 'r': failed = cli_list_push(&rules->rules, optarg); break;
     case SOPT_NO_DEFAULT_RULES: rules->default_rules = 0; break;
-    case SOPT_LITERALS: failed = list_add(&rules->literals, optarg); break;
-    case SOPT_ENV_FILE: failed = list_add(&rules->env_files, optarg); break;
-    case SOPT_ENABLE: failed = toggle_add(rules, 1, optarg); break;
-    case SOPT_DISABLE: failed = toggle_add(rules, 0, optarg); break;
+    case SOPT_LITERALS: failed = cli_list_push(&rules->literals, optarg); break;
+    case SOPT_ENV_FILE: failed = cli_list_push(&rules->env_files, optarg); break;
+    case SOPT_ENABLE: failed = cli_toggle_push(rules, 1, optarg); break;
+    case SOPT_DISABLE: failed = cli_toggle_push(rules, 0, optarg); break;
     case SOPT_HASH_KEY_FILE: rules->hash_key_file = optarg; break;
     case SOPT_FORMAT:
       if (parse_format(optarg, &opts->format) < 0)
         return scan_usage_error("--format: unknown format '%s' (text, json, sarif)",
                                 optarg);
       break;
-    case SOPT_EXCLUDE: failed = list_add(&opts->excludes, optarg); break;
+    case SOPT_EXCLUDE: failed = cli_list_push(&opts->excludes, optarg); break;
     case SOPT_NO_DEFAULT_EXCLUDES: opts->default_excludes = 0; break;
     case SOPT_BASELINE: opts->baseline = optarg; break;
     case SOPT_UPDATE_BASELINE: opts->update_baseline = 1; break;
@@ -193,7 +149,7 @@ int scan_parse(int argc, char **argv, struct scan_options *opts)
       return SCAN_EXIT_ERROR;
     }
   }
-  if (rules_from_environment(&opts->rules) < 0) {
+  if (cli_rules_from_environment(&opts->rules) < 0) {
     fputs("logmask scan: out of memory\n", stderr);
     return SCAN_EXIT_ERROR;
   }
