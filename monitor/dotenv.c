@@ -1,5 +1,5 @@
-/* dotenv.c - see dotenv.h.  A single pass over the text with a cursor;
- * values are built in a growing buffer that is wiped after each use. */
+/* dotenv.c - see dotenv.h: the library's parser (lm_dotenv_parse), with
+ * errors worded "FILE:LINE: why" for the monitor's messages. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -7,209 +7,38 @@
 #include "util.h"
 
 #include <stdlib.h>
-#include <string.h>
 
-typedef struct cursor {
-  const char *p, *end;
-  unsigned long line;
-} cursor;
+#include "logmask.h"
 
-typedef struct valbuf {
-  char *data;
-  size_t len, cap;
-} valbuf;
+typedef struct relay {
+  dotenv_fn fn;
+  void *ctx;
+  int rc; /* what fn returned when it stopped the parse */
+} relay;
 
-static int valbuf_push(valbuf *b, char c)
+static int pass_on(void *vctx, const char *name, const char *value, size_t len,
+                   unsigned long line)
 {
-  if (b->len + 1 >= b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 64;
-    char *bigger = mon_secret_alloc(cap);
-    if (!bigger)
-      return -1;
-    if (b->data)
-      memcpy(bigger, b->data, b->len);
-    mon_secret_free(b->data, b->cap);
-    b->data = bigger;
-    b->cap = cap;
-  }
-  b->data[b->len++] = c;
-  b->data[b->len] = '\0';
-  return 0;
-}
-
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
-static int is_name_start(char c)
-{
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-static int is_name_char(char c)
-{
-  return is_name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
-}
-
-static void skip_blanks(cursor *c)
-{
-  while (c->p < c->end && is_blank(*c->p))
-    c->p++;
-}
-
-/* End of the current line, a trailing '\r' excluded. */
-static const char *line_end(const cursor *c, const char **next)
-{
-  /* c->p <= c->end always; saying so keeps GCC from imagining a negative
-   * length under -Werror=stringop-overread */
-  size_t left = c->p < c->end ? (size_t)(c->end - c->p) : 0;
-  const char *nl = left ? memchr(c->p, '\n', left) : NULL;
-  const char *stop = nl ? nl : c->end;
-  *next = nl ? nl + 1 : c->end;
-  if (stop > c->p && stop[-1] == '\r')
-    stop--;
-  return stop;
-}
-
-/* After a value: blanks, then nothing or a comment, then the line end. */
-static int finish_line(cursor *c)
-{
-  skip_blanks(c);
-  const char *next;
-  const char *stop = line_end(c, &next);
-  if (c->p < stop && *c->p != '#')
-    return -1;
-  c->p = next;
-  c->line++;
-  return 0;
-}
-
-static int parse_quoted(cursor *c, char quote, valbuf *v, unsigned long *bad_line)
-{
-  c->p++; /* opening quote */
-  while (c->p < c->end) {
-    char ch = *c->p++;
-    if (ch == quote)
-      return 0;
-    if (ch == '\n')
-      c->line++;
-    if (ch == '\\' && quote == '"' && c->p < c->end) {
-      char e = *c->p++;
-      switch (e) {
-      case 'n': ch = '\n'; break;
-      case 'r': ch = '\r'; break;
-      case 't': ch = '\t'; break;
-      case '"': case '\\': case '$': case '`': ch = e; break;
-      case '\n':
-        /* A backslash before a line end continues the line (shell rule). */
-        c->line++;
-        continue;
-      default:
-        if (valbuf_push(v, '\\') != 0)
-          return -2;
-        ch = e;
-        if (e == '\n')
-          c->line++;
-        break;
-      }
-    }
-    if (valbuf_push(v, ch) != 0)
-      return -2;
-  }
-  *bad_line = c->line;
-  return -1;
-}
-
-static int parse_unquoted(cursor *c, valbuf *v)
-{
-  const char *next;
-  const char *stop = line_end(c, &next);
-  const char *start = c->p;
-  const char *q = start;
-  /* A comment starts at '#' preceded by a blank (or at the value start). */
-  while (q < stop && !(*q == '#' && (q == start || is_blank(q[-1]))))
-    q++;
-  while (q > start && is_blank(q[-1]))
-    q--;
-  for (const char *s = start; s < q; s++)
-    if (valbuf_push(v, *s) != 0)
-      return -2;
-  c->p = next;
-  c->line++;
-  return 0;
+  relay *r = vctx;
+  r->rc = r->fn(r->ctx, name, value, len, line);
+  return r->rc;
 }
 
 int dotenv_parse(const char *file, const char *text, size_t len, dotenv_fn fn,
                  void *ctx, char **err)
 {
-  cursor c = { text, text + len, 1 };
-  valbuf v = { NULL, 0, 0 };
-  int rc = 0;
-  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-    c.p += 3;
-
-  while (c.p < c.end && rc == 0) {
-    skip_blanks(&c);
-    const char *next;
-    const char *stop = line_end(&c, &next);
-    if (c.p == stop || *c.p == '#') {
-      c.p = next;
-      c.line++;
-      continue;
-    }
-    unsigned long name_line = c.line;
-    if ((size_t)(stop - c.p) > 7 && memcmp(c.p, "export", 6) == 0 && is_blank(c.p[6])) {
-      c.p += 6;
-      skip_blanks(&c);
-    }
-    const char *name = c.p;
-    /* "export" and blanks may end the text: check before reading */
-    if (c.p >= stop || !is_name_start(*c.p)) {
-      rc = mon_fail(err, "%s:%lu: expected a variable name", file, name_line);
-      break;
-    }
-    while (c.p < stop && is_name_char(*c.p))
-      c.p++;
-    size_t name_len = (size_t)(c.p - name);
-    skip_blanks(&c);
-    if (c.p >= stop || *c.p != '=') {
-      rc = mon_fail(err, "%s:%lu: expected '=' after the variable name", file, name_line);
-      break;
-    }
-    c.p++;
-    skip_blanks(&c);
-
-    v.len = 0;
-    if (v.data)
-      v.data[0] = '\0';
-    int r;
-    unsigned long bad_line = 0;
-    if (c.p < c.end && (*c.p == '"' || *c.p == '\'' || *c.p == '`')) {
-      char quote = *c.p;
-      r = parse_quoted(&c, quote, &v, &bad_line);
-      if (r == -1) {
-        rc = mon_fail(err, "%s:%lu: unterminated %s-quoted value of %.*s", file,
-                      name_line, quote == '"' ? "double" : quote == '\'' ? "single" : "back",
-                      (int)name_len, name);
-        break;
-      }
-      if (r == 0 && finish_line(&c) != 0) {
-        rc = mon_fail(err, "%s:%lu: unexpected text after the closing quote of %.*s",
-                      file, c.line, (int)name_len, name);
-        break;
-      }
-    } else {
-      r = parse_unquoted(&c, &v);
-    }
-    if (r == -2) {
-      rc = mon_fail(err, "%s: out of memory", file);
-      break;
-    }
-    char *key = strndup(name, name_len);
-    if (!key) {
-      rc = mon_fail(err, "%s: out of memory", file);
-      break;
-    }
-    rc = fn(ctx, key, v.data ? v.data : "", v.len, name_line);
-    free(key);
-    mon_wipe(v.data, v.cap);
+  relay r = { fn, ctx, 0 };
+  unsigned long line = 0;
+  char why[256];
+  lm_status st = lm_dotenv_parse(text, len, pass_on, &r, &line, why, sizeof why);
+  switch (st) {
+  case LM_OK:
+    return 0;
+  case LM_ERR_STATE:
+    return r.rc;
+  case LM_ERR_SYNTAX:
+    return mon_fail(err, "%s:%lu: %s", file, line, why);
+  default:
+    return mon_fail(err, "%s: %s", file, lm_strerror(st));
   }
-  mon_secret_free(v.data, v.cap);
-  return rc;
 }

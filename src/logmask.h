@@ -142,6 +142,43 @@ LM_API lm_status lm_ruleset_add_literal(lm_ruleset *set, const char *name,
                                         const char *value, size_t len);
 LM_API lm_status lm_ruleset_set_min_literal(lm_ruleset *set, size_t min_len);
 
+/* Known secrets from a file with one value a line (LF or CRLF; blank lines
+ * skipped), each named "FILE:LINE" after the file's base name.  Stops at
+ * the first value the set refuses (too short, ...), with FILE:LINE in the
+ * error detail and never the value.  The file's bytes are wiped after use.
+ * Building phase only. */
+LM_API lm_status lm_ruleset_add_literals_file(lm_ruleset *set, const char *path);
+
+/* Every value of a dotenv file (lm_dotenv_parse) becomes a known secret
+ * named by its variable; a value spanning lines is added line by line,
+ * skipping its lines shorter than the minimum.  A value the set refuses (shorter than the minimum: keep settings such as
+ * DEBUG=true out of the secrets file) stops the load with FILE:LINE and the
+ * variable in the error, never the value; a syntax error is LM_ERR_SYNTAX
+ * with FILE:LINE.  The file's bytes are wiped after use.  Building phase
+ * only. */
+LM_API lm_status lm_ruleset_add_env_file(lm_ruleset *set, const char *path);
+
+/* Environment files (.env).  One assignment per logical line:
+ *   NAME=value          unquoted: trimmed, ends at " #" (a comment)
+ *   export NAME=value   the `export ` prefix is ignored
+ *   NAME = value        blanks around '=' are ignored
+ *   NAME='value'        literal, may span lines
+ *   NAME="value"        \n \r \t \" \\ \$ \` escapes (others kept), a backslash
+ *                       before a line end joins lines; may span lines
+ *   NAME=`value`        literal, like single quotes
+ * plus comments, blank lines, CRLF and a UTF-8 BOM; NAME is
+ * [A-Za-z_][A-Za-z0-9_.-]*; no ${VAR} expansion.  `fn` gets each
+ * assignment: `value` is NUL-terminated (it may hold NULs: use len) and is
+ * wiped when fn returns; `line` is where NAME stands; a non-zero return
+ * stops the parse with LM_ERR_STATE.  A syntax error returns LM_ERR_SYNTAX
+ * with *err_line and a message in err (err_cap bytes; it names the
+ * variable, never a value).  err_line and err may be NULL.  Thread-safe;
+ * no handle. */
+typedef int (*lm_dotenv_fn)(void *ctx, const char *name, const char *value, size_t len,
+                            unsigned long line);
+LM_API lm_status lm_dotenv_parse(const char *text, size_t len, lm_dotenv_fn fn, void *ctx,
+                                 unsigned long *err_line, char *err, size_t err_cap);
+
 /* Default mask style for every rule.  `override` non-zero: also replaces
  * the styles rules name themselves.  Styles:
  *   "redact"            [REDACTED:%r]  (%r rule id, %% a percent sign)

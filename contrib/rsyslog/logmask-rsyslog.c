@@ -293,46 +293,6 @@ static int set_failed(const helper *h, const char *what, lm_status st) {
   return -1;
 }
 
-/* One secret a line; a trailing CR is taken as a line ending. */
-static int load_literals(helper *h, const char *path) {
-  FILE *f = fopen(path, "re");
-  if (!f) {
-    lmr_diag(LOG_ERR, "%s: %s", path, strerror(errno));
-    return -1;
-  }
-  char *buf = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  unsigned long lineno = 0;
-  int rc = 0;
-  while (rc == 0 && (n = getline(&buf, &cap, f)) >= 0) {
-    lineno++;
-    size_t len = (size_t)n;
-    if (len > 0 && buf[len - 1] == '\n')
-      len--;
-    if (len > 0 && buf[len - 1] == '\r')
-      len--;
-    if (len == 0)
-      continue;
-    char name[64];
-    snprintf(name, sizeof name, "literals:%lu", lineno);
-    lm_status st = lm_ruleset_add_literal(h->set, name, buf, len);
-    if (st != LM_OK) {
-      lmr_diag(LOG_ERR, "%s:%lu: %s", path, lineno, lm_strerror(st));
-      rc = -1;
-    }
-  }
-  if (rc == 0 && ferror(f)) {
-    lmr_diag(LOG_ERR, "%s: %s", path, strerror(errno));
-    rc = -1;
-  }
-  if (buf)
-    explicit_bzero(buf, cap);
-  free(buf);
-  fclose(f);
-  return rc;
-}
-
 static int set_up_library(helper *h) {
   const options *o = &h->opt;
   lm_status st;
@@ -353,7 +313,8 @@ static int set_up_library(helper *h) {
   for (size_t i = 0; i < o->disable.count; i++)
     if ((st = lm_ruleset_disable(h->set, o->disable.items[i])) != LM_OK)
       return set_failed(h, o->disable.items[i], st);
-  if (o->literals && load_literals(h, o->literals) != 0)
+  if (o->literals && (st = lm_ruleset_add_literals_file(h->set, o->literals)) != LM_OK &&
+      set_failed(h, "--literals", st) != 0)
     return -1;
   if (o->hash_key_file
       && (st = lm_ruleset_set_hash_key_file(h->set, o->hash_key_file, o->hash_key_id)) != LM_OK)

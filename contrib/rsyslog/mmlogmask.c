@@ -132,42 +132,13 @@ static rsRetVal set_failed(const lm_ruleset *set, const char *what, lm_status st
 
 /* Known secret values, one a line; a trailing CR belongs to the line end. */
 static rsRetVal load_literals(lm_ruleset *set, const char *path) {
-  FILE *f = fopen(path, "re");
-  if (!f) {
-    LogError(errno, RS_RET_CONFIG_ERROR, "mmlogmask: literals file %s", path);
-    return RS_RET_CONFIG_ERROR;
-  }
-  char *buf = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  unsigned long lineno = 0;
-  rsRetVal ret = RS_RET_OK;
-  while (ret == RS_RET_OK && (n = getline(&buf, &cap, f)) >= 0) {
-    lineno++;
-    size_t len = (size_t)n;
-    if (len > 0 && buf[len - 1] == '\n')
-      len--;
-    if (len > 0 && buf[len - 1] == '\r')
-      len--;
-    if (len == 0)
-      continue;
-    char name[64];
-    snprintf(name, sizeof name, "literals:%lu", lineno);
-    lm_status st = lm_ruleset_add_literal(set, name, buf, len);
-    if (st != LM_OK) {
-      LogError(0, RS_RET_CONFIG_ERROR, "mmlogmask: %s:%lu: %s", path, lineno, lm_strerror(st));
-      ret = RS_RET_CONFIG_ERROR;
-    }
-  }
-  if (ret == RS_RET_OK && ferror(f)) {
-    LogError(errno, RS_RET_CONFIG_ERROR, "mmlogmask: reading %s", path);
-    ret = RS_RET_CONFIG_ERROR;
-  }
-  if (buf)
-    explicit_bzero(buf, cap);
-  free(buf);
-  fclose(f);
-  return ret;
+  lm_status st = lm_ruleset_add_literals_file(set, path);
+  if (st == LM_OK)
+    return RS_RET_OK;
+  const lm_error *e = lm_ruleset_error(set);
+  LogError(0, RS_RET_CONFIG_ERROR, "mmlogmask: literals: %s",
+           e && e->message && *e->message ? e->message : lm_strerror(st));
+  return RS_RET_CONFIG_ERROR;
 }
 
 /* Applies fn to every string of a config array, stopping at the first error. */

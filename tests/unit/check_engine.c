@@ -570,6 +570,50 @@ START_TEST(literal_at_every_offset) {
 }
 END_TEST
 
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+START_TEST(secret_files) {
+  char dir[] = "/tmp/lmsec.XXXXXX", p[256];
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  lm_ruleset *set = lm_ruleset_new();
+  snprintf(p, sizeof p, "%s/ok.secrets", dir);
+  write_file(p, "first-secret-1\r\n\nsecond-secret-2\n");
+  ck_assert_int_eq(lm_ruleset_add_literals_file(set, p), LM_OK);
+  snprintf(p, sizeof p, "%s/short.secrets", dir);
+  write_file(p, "long-enough-3\nabc\n");
+  ck_assert_int_eq(lm_ruleset_add_literals_file(set, p), LM_ERR_SHORT);
+  ck_assert_uint_eq(lm_ruleset_error(set)->line, 2);
+  ck_assert_ptr_nonnull(strstr(lm_ruleset_error(set)->message, "short.secrets:2:"));
+  ck_assert_int_eq(lm_ruleset_add_literals_file(set, "/nonexistent/x"), LM_ERR_IO);
+  snprintf(p, sizeof p, "%s/app.env", dir);
+  write_file(p, "# comment\nexport DB_PASSWORD='pa55-word!'\nKEY=\"-----BEGIN\nMIIEbodyline\nab\n\"\n");
+  ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_OK);
+  snprintf(p, sizeof p, "%s/bad.env", dir);
+  write_file(p, "A=long-enough\nB=\"never closed\n");
+  ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_ERR_SYNTAX);
+  ck_assert_ptr_nonnull(strstr(lm_ruleset_error(set)->message, "bad.env:2: unterminated double-quoted value of B"));
+  snprintf(p, sizeof p, "%s/short.env", dir);
+  write_file(p, "GOOD=long-enough-value\nDEBUG=true\n");
+  ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_ERR_SHORT);
+  ck_assert_ptr_nonnull(strstr(lm_ruleset_error(set)->message, "short.env:2:"));
+  ck_assert_ptr_null(strstr(lm_ruleset_error(set)->message, "true"));
+  ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
+  lm_masker *m = lm_masker_new(set);
+  ASSERT_MASK(m, "a first-secret-1 b pa55-word! MIIEbodyline",
+              "a [REDACTED:ok.secrets:1] b [REDACTED:DB_PASSWORD] [REDACTED:KEY]");
+  lm_masker_free(m);
+  lm_ruleset_free(set);
+  snprintf(p, sizeof p, "rm -rf %s", dir);
+  ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -584,6 +628,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tc, hash_style);
   tcase_add_test(tc, overlaps_merge);
   tcase_add_test(tc, literals);
+  tcase_add_test(tc, secret_files);
   tcase_add_test(tc, literal_at_every_offset);
   tcase_add_test(tc, prefilter_gates_rules);
   tcase_add_test(tc, enable_disable_groups);
