@@ -63,7 +63,7 @@ static int scan_with(const struct scan_options *opts, const lm_ruleset *set)
 {
   struct scan_findings list = {0};
   struct scanner sc;
-  if (scanner_init(&sc, set, opts->rules.hash_key_file, &list) < 0)
+  if (scanner_init(&sc, set, &list) < 0)
     return SCAN_EXIT_ERROR;
   struct scan_summary sum = {.fingerprint_kind = scanner_fingerprint_kind(&sc)};
   struct baseline accepted = {0};

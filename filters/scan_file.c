@@ -28,46 +28,17 @@ static const char LIMIT_LABEL[] = "match-limit";
 static const char WITHHELD[] =
   "(preview withheld: the secret also occurs unmasked in the line)";
 
-/* Reads the key file as the library does: up to SCAN_KEY_MAX bytes without
- * a trailing newline.  rules_build has already checked mode and length. */
-static int read_key(struct scanner *sc, const char *path)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    fprintf(stderr, "logmask scan: %s: %s\n", path, strerror(errno));
-    return -1;
-  }
-  size_t n = 0;
-  ssize_t r;
-  while (n < sizeof sc->key && (r = read(fd, sc->key + n, sizeof sc->key - n)) != 0) {
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      fprintf(stderr, "logmask scan: %s: read error: %s\n", path, strerror(errno));
-      close(fd);
-      return -1;
-    }
-    n += (size_t)r;
-  }
-  close(fd);
-  while (n > 0 && (sc->key[n - 1] == '\n' || sc->key[n - 1] == '\r'))
-    n--;
-  if (n < 32) {
-    fprintf(stderr, "logmask scan: %s: key shorter than 32 bytes\n", path);
-    return -1;
-  }
-  sc->key_len = n;
-  return 0;
-}
-
-int scanner_init(struct scanner *sc, const lm_ruleset *set, const char *key_file,
-                 struct scan_findings *out)
+int scanner_init(struct scanner *sc, const lm_ruleset *set, struct scan_findings *out)
 {
   memset(sc, 0, sizeof *sc);
   sc->set = set;
   sc->out = out;
-  if (key_file && read_key(sc, key_file) < 0)
+  /* the set holds the --hash-key-file key (rules_build loaded it) */
+  unsigned char probe[32];
+  if (lm_ruleset_fingerprint(set, "", 0, probe, &sc->keyed) != LM_OK) {
+    fputs("logmask scan: cannot compute fingerprints\n", stderr);
     return -1;
+  }
   sc->finder = lm_masker_new(set);
   sc->previewer = lm_masker_new(set);
   /* Text rules only, in both: the spans found and the spans masked in the
@@ -83,7 +54,6 @@ int scanner_init(struct scanner *sc, const lm_ruleset *set, const char *key_file
 
 void scanner_free(struct scanner *sc)
 {
-  explicit_bzero(sc->key, sizeof sc->key);
   lm_masker_free(sc->finder);
   lm_masker_free(sc->previewer);
   free(sc->found);
@@ -94,7 +64,7 @@ void scanner_free(struct scanner *sc)
 
 const char *scanner_fingerprint_kind(const struct scanner *sc)
 {
-  return sc->key_len ? "hmac-sha256" : "sha256";
+  return sc->keyed ? "hmac-sha256" : "sha256";
 }
 
 /* The first 16 bytes of HMAC-SHA256(key, secret), or of SHA-256(secret),
@@ -102,14 +72,8 @@ const char *scanner_fingerprint_kind(const struct scanner *sc)
 static int fingerprint(const struct scanner *sc, const char *secret, size_t len,
                        char hex[SCAN_FP_HEX + 1])
 {
-  static const unsigned char empty[1];
-  const unsigned char *data = len ? (const unsigned char *)secret : empty;
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  int ok = sc->key_len
-             ? HMAC(EVP_sha256(), sc->key, (int)sc->key_len, data, len, md, &md_len) != NULL
-             : EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) == 1;
-  if (!ok || md_len < SCAN_FP_HEX / 2)
+  unsigned char md[32];
+  if (lm_ruleset_fingerprint(sc->set, secret, len, md, NULL) != LM_OK)
     return -1;
   static const char digits[] = "0123456789abcdef";
   for (size_t i = 0; i < SCAN_FP_HEX / 2; i++) {

@@ -8,17 +8,12 @@
 #include "logmask.h"
 #include "scan_findings.h"
 
-/* Key bytes accepted, as the library's key file (a longer key is refused
- * there before we get here). */
-#define SCAN_KEY_MAX 1024
-
 struct scanner {
   const lm_ruleset *set;
   lm_masker *finder;      /* lm_masker_find: where the secrets are */
   lm_masker *previewer;   /* lm_masker_line over the same lines, for previews;
                              its own masker so multi-line state stays in step */
-  unsigned char key[SCAN_KEY_MAX];
-  size_t key_len;         /* 0: fingerprints are SHA-256 */
+  int keyed;              /* fingerprints are HMAC-SHA256 (else SHA-256) */
   lm_finding *found;
   size_t found_cap;
   struct scan_findings *out;
@@ -26,11 +21,10 @@ struct scanner {
 };
 
 /* Prepares a scanner over a compiled set whose mask style is "redact" (the
- * preview window is placed by the mask text).  key_file (or NULL) keys the
- * fingerprints.  Returns 0, or -1 after reporting. */
-int scanner_init(struct scanner *sc, const lm_ruleset *set, const char *key_file,
-                 struct scan_findings *out);
-/* Wipes the key and frees the maskers. */
+ * preview window is placed by the mask text); the set's hash key, if it
+ * has one, keys the fingerprints.  Returns 0, or -1 after reporting. */
+int scanner_init(struct scanner *sc, const lm_ruleset *set, struct scan_findings *out);
+/* Frees the maskers and the findings buffer. */
 void scanner_free(struct scanner *sc);
 
 /* "hmac-sha256" or "sha256": how fingerprints are made. */

@@ -201,6 +201,13 @@ LM_API lm_status lm_ruleset_set_hash_key_file(lm_ruleset *set, const char *path,
 LM_API lm_status lm_ruleset_set_hash_key(lm_ruleset *set, const void *key, size_t len,
                                          const char *key_id);
 
+/* Fingerprint of a secret, for reports that must name a secret without
+ * holding it: HMAC-SHA256 under the set's hash key when it has one
+ * (*keyed = 1), else plain SHA-256 (*keyed = 0; guessable for short
+ * secrets).  `out` gets 32 bytes; keyed may be NULL.  Thread-safe. */
+LM_API lm_status lm_ruleset_fingerprint(const lm_ruleset *set, const void *data, size_t len,
+                                        unsigned char out[32], int *keyed);
+
 /* Freezes the set: compiles every regex (PCRE2, JIT when available) and
  * builds the keyword/literal automaton.  After success the set is
  * immutable and thread-safe; every building call returns LM_ERR_STATE. */

@@ -113,3 +113,23 @@ int lm_mask_secret(const lm_ruleset *set, const lm_maskspec *spec, const char *r
   }
   return -1;
 }
+
+lm_status lm_ruleset_fingerprint(const lm_ruleset *set, const void *data, size_t len,
+                                 unsigned char out[32], int *keyed) {
+  static const unsigned char empty[1];
+  if (!set || !out || (!data && len))
+    return LM_ERR_ARG;
+  const unsigned char *p = len ? data : empty;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  int ok = set->hash_key_len
+               ? HMAC(EVP_sha256(), set->hash_key, (int)set->hash_key_len, p, len, md, &n) != NULL
+               : EVP_Digest(p, len, md, &n, EVP_sha256(), NULL) == 1;
+  if (!ok || n != 32)
+    return LM_ERR_NOMEM;
+  memcpy(out, md, 32);
+  explicit_bzero(md, sizeof md);
+  if (keyed)
+    *keyed = set->hash_key_len != 0;
+  return LM_OK;
+}

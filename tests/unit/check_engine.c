@@ -279,6 +279,13 @@ START_TEST(hash_style) {
   ck_assert_ptr_nonnull(strstr(a, "[password-assignment:k7:"));
   ck_assert_str_eq(a + strlen("password="), b + strlen("passwd: "));
   ck_assert_str_eq(a, "password=[password-assignment:k7:e0e2d137fa81b868]");
+  unsigned char fp[32];
+  int keyed = 0;
+  ck_assert_int_eq(lm_ruleset_fingerprint(set, "hunter2x", 8, fp, &keyed), LM_OK);
+  ck_assert_int_eq(keyed, 1);
+  ck_assert_uint_eq(fp[0], 0xe0); /* same HMAC as the tag */
+  ck_assert_uint_eq(fp[7], 0x68);
+  ck_assert_int_eq(lm_ruleset_fingerprint(NULL, "x", 1, fp, NULL), LM_ERR_ARG);
   free(a);
   free(b);
   lm_masker_free(m);
