@@ -362,11 +362,13 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
         break;
       }
       job->in.len += (size_t)n;
-      /* gzip input is decompressed by the serial stream */
-      if (first && job->in.len >= 2 && (unsigned char)job->in.data[0] == 0x1f &&
-          (unsigned char)job->in.data[1] == 0x8b)
-        goto serial;
-      first = 0;
+      /* gzip input is decompressed by the serial stream; the magic needs
+       * two bytes, which a pipe may hand over one at a time */
+      if (first && job->in.len >= 2) {
+        if ((unsigned char)job->in.data[0] == 0x1f && (unsigned char)job->in.data[1] == 0x8b)
+          goto serial;
+        first = 0;
+      }
     }
     if (!eof && !cut)
       goto serial; /* a line too long to cut around */

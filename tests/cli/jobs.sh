@@ -37,6 +37,10 @@ gzip -c "$T/in.log" > "$T/in.log.gz"
 "$LOGMASK" -j 2 "$T/in.log" "$T/in.log.gz" "$T/in.log" > "$T/multi2.out"
 cmp -s "$T/multi1.out" "$T/multi2.out" || fail "-j 2 over several inputs differs"
 
+# gzip whose magic arrives split over two reads of a pipe
+{ head -c 1 "$T/in.log.gz"; sleep 0.3; tail -c +2 "$T/in.log.gz"; } | "$LOGMASK" -j 2 > "$T/split.out"
+cmp -s "$T/j1.out" "$T/split.out" || fail "-j 2 on gzip split after its first byte differs"
+
 # a 17 MiB line cannot be cut: the rest of the input goes serial, masked
 { head -c 2000000 "$T/in.log"; printf 'x%.0s' $(seq 1 10) ; head -c 17000000 /dev/zero | tr '\0' 'a'; printf ' password=LongLineSecret99\n'; cat "$T/in.log"; } > "$T/long.log"
 "$LOGMASK" -j 1 "$T/long.log" > "$T/long1.out"
