@@ -34,8 +34,6 @@ struct lm_fmt_state *lm_fmt_state(lm_masker *m) LM_HIDDEN;
 enum { LM_LABEL_JSON_KEY, LM_LABEL_LOGFMT_KEY, LM_LABEL_SYSLOG_KEY, LM_LABEL_LIMIT,
        LM_LABEL_JSON_DEPTH, LM_NLABELS };
 #define LM_FMT_LABEL(k) (UINT32_MAX - 1u - (uint32_t)(k))
-int lm_fmt_add_span(lm_masker *m, size_t start, size_t end, uint32_t rule,
-                    uint32_t literal) LM_HIDDEN;
 
 /* How a mask is written into its context. */
 typedef enum {
@@ -99,6 +97,11 @@ void lm_fmt_fit_spans(lm_masker *m, const lm_qregion *q, size_t nq) LM_HIDDEN;
  * escaped with `esc`, others raw.  Returns 0 or -1; *drop as above. */
 int lm_fmt_render(lm_masker *m, const char *line, size_t len, const lm_qregion *q,
                   size_t nq, lm_esc esc, lm_buf *out, int *drop) LM_HIDDEN;
+/* The common end of the quoted-region handlers (logfmt, syslog): merges
+ * and fits m->spans, renders into out.  Returns what lm_format_mask does:
+ * 1 (unchanged when *nsecrets is 0), 2 for a "drop" mask, -1 OOM. */
+int lm_fmt_finish(lm_masker *m, const char *line, size_t len, const lm_qregion *q,
+                  size_t nq, lm_esc esc, lm_buf *out, unsigned *nsecrets) LM_HIDDEN;
 /* Grows st->pairs to hold n regions; NULL when out of memory. */
 lm_qregion *lm_fmt_regions(struct lm_fmt_state *st, size_t n) LM_HIDDEN;
 #endif

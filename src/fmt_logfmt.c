@@ -76,7 +76,7 @@ static int walk(const char *l, size_t len, pair_ctx *c, int second) {
       }
     } else if (lm_key_is_sensitive(c->m->set, l + ks, ke - ks) &&
                !lm_key_value_is_placeholder(l + vs, ve - vs) &&
-               lm_fmt_add_span(c->m, vs, ve, LM_LITERAL_RULE,
+               lm_add_span(c->m, vs, ve, LM_LITERAL_RULE,
                                LM_FMT_LABEL(LM_LABEL_LOGFMT_KEY))) {
       c->oom = 1;
       return 0;
@@ -112,13 +112,5 @@ int lm_fmt_logfmt(lm_masker *m, const char *line, size_t len, lm_buf *out,
   walk(line, len, &c, 1);
   if (c.oom)
     return -1;
-  if (!m->nspans)
-    return 1;
-  lm_merge_spans(m);
-  lm_fmt_fit_spans(m, c.q, c.nq);
-  int drop = 0;
-  if (lm_fmt_render(m, line, len, c.q, c.nq, LM_ESC_QUOTED, out, &drop))
-    return -1;
-  *nsecrets = (unsigned)m->nspans;
-  return drop ? 2 : 1;
+  return lm_fmt_finish(m, line, len, c.q, c.nq, LM_ESC_QUOTED, out, nsecrets);
 }

@@ -188,16 +188,8 @@ int lm_fmt_syslog(lm_masker *m, const char *line, size_t len, lm_buf *out,
   for (size_t i = 0; i < c.nq; i++)
     if (c.q[i].sensitive &&
         !lm_key_value_is_placeholder(line + c.q[i].start, c.q[i].end - c.q[i].start) &&
-        lm_fmt_add_span(m, c.q[i].start, c.q[i].end, LM_LITERAL_RULE,
+        lm_add_span(m, c.q[i].start, c.q[i].end, LM_LITERAL_RULE,
                         LM_FMT_LABEL(LM_LABEL_SYSLOG_KEY)))
       return -1;
-  if (!m->nspans)
-    return 1;
-  lm_merge_spans(m);
-  lm_fmt_fit_spans(m, c.q, c.nq);
-  int drop = 0;
-  if (lm_fmt_render(m, line, len, c.q, c.nq, LM_ESC_SD, out, &drop))
-    return -1;
-  *nsecrets = (unsigned)m->nspans;
-  return drop ? 2 : 1;
+  return lm_fmt_finish(m, line, len, c.q, c.nq, LM_ESC_SD, out, nsecrets);
 }

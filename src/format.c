@@ -66,19 +66,6 @@ lm_qregion *lm_fmt_regions(struct lm_fmt_state *st, size_t n) {
   return st->pairs;
 }
 
-int lm_fmt_add_span(lm_masker *m, size_t start, size_t end, uint32_t rule, uint32_t literal) {
-  if (m->nspans == m->spancap) {
-    size_t cap = m->spancap ? m->spancap * 2 : 16;
-    lm_span *ns = realloc(m->spans, cap * sizeof *ns);
-    if (!ns)
-      return -1;
-    m->spans = ns;
-    m->spancap = cap;
-  }
-  m->spans[m->nspans++] = (lm_span){start, end, rule, literal};
-  return 0;
-}
-
 /* Length of the valid UTF-8 sequence at s (1..4), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n) {
   unsigned c = s[0];
@@ -269,18 +256,18 @@ void lm_fmt_fit_spans(lm_masker *m, const lm_qregion *q, size_t nq) {
         break;
       /* cut out the quote bytes: the mask never eats a delimiter */
       if (s < open) {
-        if (lm_fmt_add_span(m, s, open, sp.rule, sp.literal))
+        if (lm_add_span(m, s, open, sp.rule, sp.literal))
           goto oom;
         s = open + 1;
       } else if (s == open) {
         s = open + 1;
       }
       size_t e = sp.end < close ? sp.end : close;
-      if (s < e && lm_fmt_add_span(m, s, e, sp.rule, sp.literal))
+      if (s < e && lm_add_span(m, s, e, sp.rule, sp.literal))
         goto oom;
       s = e < close ? e : close + 1;
     }
-    if (s < sp.end && lm_fmt_add_span(m, s, sp.end, sp.rule, sp.literal))
+    if (s < sp.end && lm_add_span(m, s, sp.end, sp.rule, sp.literal))
       goto oom;
   }
   memmove(m->spans, m->spans + n, (m->nspans - n) * sizeof *m->spans);
@@ -305,6 +292,20 @@ int lm_fmt_render(lm_masker *m, const char *line, size_t len, const lm_qregion *
   }
   return lm_buf_append(out, line + pos, len - pos);
 }
+
+int lm_fmt_finish(lm_masker *m, const char *line, size_t len, const lm_qregion *q,
+                  size_t nq, lm_esc esc, lm_buf *out, unsigned *nsecrets) {
+  if (!m->nspans)
+    return 1;
+  lm_merge_spans(m);
+  lm_fmt_fit_spans(m, q, nq);
+  int drop = 0;
+  if (lm_fmt_render(m, line, len, q, nq, esc, out, &drop))
+    return -1;
+  *nsecrets = (unsigned)m->nspans;
+  return drop ? 2 : 1;
+}
+
 
 static int detect(const char *line, size_t len) {
   size_t i = 0;

@@ -185,6 +185,9 @@ int lm_scan_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
  * bytes.  0 or -1 (OOM). */
 int lm_decode_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
 void lm_merge_spans(lm_masker *m) LM_HIDDEN;
+/* Appends one span to m->spans.  0, or -1 when out of memory. */
+int lm_add_span(lm_masker *m, size_t start, size_t end, uint32_t rule,
+                uint32_t literal) LM_HIDDEN;
 /* Release hooks of keys.c and format.c (accept NULL). */
 void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
 lm_ac *lm_keys_automaton(const lm_ruleset *set) LM_HIDDEN;

@@ -63,7 +63,7 @@ void lm_masker_reset(lm_masker *m) {
   }
 }
 
-static int add_span(lm_masker *m, size_t start, size_t end, uint32_t rule, uint32_t literal) {
+int lm_add_span(lm_masker *m, size_t start, size_t end, uint32_t rule, uint32_t literal) {
   if (m->nspans == m->spancap) {
     size_t cap = m->spancap ? m->spancap * 2 : 16;
     lm_span *ns = realloc(m->spans, cap * sizeof *ns);
@@ -115,7 +115,7 @@ int lm_rule_find(lm_masker *m, uint32_t ri, const char *text, size_t len) {
       e = ov[2 * g + 1];
     }
     if (e > s && accept_secret(m, r, text + s, e - s)) {
-      if (add_span(m, s, e, ri, 0))
+      if (lm_add_span(m, s, e, ri, 0))
         return -1;
       m->rstats[ri].matches++;
       m->rstats[ri].bytes_masked += e - s;
@@ -147,7 +147,7 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
     /* the automaton holds a case-folded prefix; known secrets are exact */
     size_t start = end - len, full = set->literals[l].len;
     if (full <= c->len - start && memcmp(c->text + start, set->literals[l].value, full) == 0) {
-      if (add_span(m, start, start + full, LM_LITERAL_RULE, l)) {
+      if (lm_add_span(m, start, start + full, LM_LITERAL_RULE, l)) {
         c->oom = 1;
         return 1;
       }
@@ -246,7 +246,7 @@ static int add_repeats(lm_masker *m, const char *text, size_t len) {
     const char *hit;
     while ((hit = memmem(from, len - (size_t)(from - text), text + sp.start, n)) != NULL) {
       size_t at = (size_t)(hit - text);
-      if (at != sp.start && add_span(m, at, at + n, sp.rule, sp.literal))
+      if (at != sp.start && lm_add_span(m, at, at + n, sp.rule, sp.literal))
         return -1;
       from = hit + 1;
       if ((size_t)(from - text) + n > len)
@@ -333,7 +333,7 @@ static int line_spans(lm_masker *m, const char *text, size_t len, unsigned *flag
     m->nspans = 0;
     m->totals.limit_trips++;
     *flags |= LM_LINE_LIMIT;
-    if (b > a && add_span(m, a, b, LM_LITERAL_RULE, UINT32_MAX))
+    if (b > a && lm_add_span(m, a, b, LM_LITERAL_RULE, UINT32_MAX))
       return -1;
   } else if (in_block) {
     const lm_rule *r = &set->rules[brule];
@@ -349,7 +349,7 @@ static int line_spans(lm_masker *m, const char *text, size_t len, unsigned *flag
     }
     *flags |= LM_LINE_BLOCK;
     if (b > a) {
-      if (add_span(m, a, b, brule, 0))
+      if (lm_add_span(m, a, b, brule, 0))
         return -1;
       m->rstats[brule].bytes_masked += b - a;
       lm_merge_spans(m);
