@@ -40,11 +40,8 @@ int scanner_init(struct scanner *sc, const lm_ruleset *set, struct scan_findings
     return -1;
   }
   sc->finder = lm_masker_new(set);
-  sc->previewer = lm_masker_new(set);
-  /* Text rules only, in both: the spans found and the spans masked in the
-   * preview then come from the same matching. */
-  if (!sc->finder || !sc->previewer || lm_masker_set_format(sc->finder, "text") != LM_OK ||
-      lm_masker_set_format(sc->previewer, "text") != LM_OK) {
+  /* Text rules only: findings are spans of the line as written. */
+  if (!sc->finder || lm_masker_set_format(sc->finder, "text") != LM_OK) {
     fputs("logmask scan: out of memory\n", stderr);
     scanner_free(sc);
     return -1;
@@ -55,9 +52,8 @@ int scanner_init(struct scanner *sc, const lm_ruleset *set, struct scan_findings
 void scanner_free(struct scanner *sc)
 {
   lm_masker_free(sc->finder);
-  lm_masker_free(sc->previewer);
   free(sc->found);
-  sc->finder = sc->previewer = NULL;
+  sc->finder = NULL;
   sc->found = NULL;
   sc->found_cap = 0;
 }
@@ -109,28 +105,35 @@ static int describe(const struct scanner *sc, const lm_finding *f, struct scan_f
   return out->rule && (!desc || out->description) ? 0 : -1;
 }
 
-/* Where finding i's mask starts in the masked line: its start moved by the
- * length change of every mask before it.  Each mask is "[REDACTED:LABEL]"
- * (the set's style is forced to redact); when the masked line does not
- * show that mask at that place, SIZE_MAX. */
-static size_t masked_offset(const char *masked, size_t mlen, const lm_finding *found,
-                            const char *const *labels, size_t i, size_t *mask_len)
+/* The line as the filter writes it with the redact style: every finding
+ * replaced by "[REDACTED:LABEL]" (findings are sorted and disjoint).  at[i]
+ * gets where finding i's mask starts.  NULL when out of memory. */
+static char *mask_findings(const char *line, size_t len, const lm_finding *found,
+                           size_t count, const char *const *labels, size_t *at, size_t *mlen)
 {
-  size_t pos = found[i].start;
-  for (size_t j = 0; j < i; j++) {
-    size_t len = strlen("[REDACTED:]") + strlen(labels[j]);
-    pos = pos + len - (found[j].end - found[j].start);
+  size_t cap = len + 1;
+  for (size_t i = 0; i < count; i++)
+    cap += strlen("[REDACTED:]") + strlen(labels[i]);
+  char *out = malloc(cap);
+  if (!out)
+    return NULL;
+  size_t o = 0, pos = 0;
+  for (size_t i = 0; i < count; i++) {
+    memcpy(out + o, line + pos, found[i].start - pos);
+    o += found[i].start - pos;
+    at[i] = o;
+    o += (size_t)sprintf(out + o, "[REDACTED:%s]", labels[i]);
+    pos = found[i].end;
   }
-  size_t label_len = strlen(labels[i]);
-  *mask_len = strlen("[REDACTED:]") + label_len;
-  if (pos > mlen || mlen - pos < *mask_len || memcmp(masked + pos, "[REDACTED:", 10) != 0 ||
-      memcmp(masked + pos + 10, labels[i], label_len) != 0 ||
-      masked[pos + 10 + label_len] != ']')
-    return SIZE_MAX;
-  return pos;
+  memcpy(out + o, line + pos, len - pos);
+  o += len - pos;
+  out[o] = '\0';
+  *mlen = o;
+  return out;
 }
 
-/* Whether some secret of the line still shows in the masked line. */
+/* Whether some secret of the line still shows in the masked line (a short
+ * repeat the engine does not chase). */
 static int masked_line_leaks(const char *line, const lm_finding *found, size_t count,
                              const char *masked, size_t mlen)
 {
@@ -159,16 +162,14 @@ struct file_state {
   size_t len;
 };
 
-static int record_line(struct file_state *fs, size_t count, const lm_line *masked)
+static int record_line(struct file_state *fs, size_t count)
 {
   struct scanner *sc = fs->sc;
   const lm_finding *found = sc->found;
   const char **labels = calloc(count, sizeof *labels);
-  if (!labels)
-    return -1;
-  int leaks = !masked->text || masked_line_leaks(fs->line, found, count, masked->text,
-                                                  masked->len);
-  int status = 0;
+  size_t *at = calloc(count, sizeof *at);
+  size_t first = sc->out->count; /* records are addressed by index: the list grows */
+  int status = labels && at ? 0 : -1;
   for (size_t i = 0; i < count && status == 0; i++) {
     struct scan_finding *f = findings_push(sc->out);
     if (!f || !(f->path = strdup(fs->shown)) || describe(sc, &found[i], f, &labels[i]) < 0 ||
@@ -183,19 +184,26 @@ static int record_line(struct file_state *fs, size_t count, const lm_line *maske
     f->char_column = characters(fs->line, found[i].start) + 1;
     f->char_end_column = f->char_column +
                          characters(fs->line + found[i].start, found[i].end - found[i].start);
-    if (leaks) {
-      f->preview = strdup(masked->text ? WITHHELD : "(line dropped by the mask style)");
-    } else {
-      size_t mask_len = 0;
-      size_t at = masked_offset(masked->text, masked->len, found, labels, i, &mask_len);
-      if (at == SIZE_MAX)
-        at = mask_len = 0; /* not where expected: show the line's start */
-      f->preview = preview_window(masked->text, masked->len, at, mask_len);
-    }
+  }
+  size_t mlen = 0;
+  char *masked = status == 0 ? mask_findings(fs->line, fs->len, found, count, labels, at, &mlen)
+                             : NULL;
+  if (!masked)
+    status = -1;
+  int leaks = masked && masked_line_leaks(fs->line, found, count, masked, mlen);
+  for (size_t i = 0; i < count && status == 0; i++) {
+    struct scan_finding *f = &sc->out->items[first + i];
+    size_t mask_len = strlen("[REDACTED:]") + strlen(labels[i]);
+    f->preview = leaks ? strdup(WITHHELD) : preview_window(masked, mlen, at[i], mask_len);
     if (!f->preview)
       status = -1;
   }
+  if (masked) {
+    explicit_bzero(masked, mlen);
+    free(masked);
+  }
   free(labels);
+  free(at);
   return status;
 }
 
@@ -215,9 +223,7 @@ static int scan_line(struct file_state *fs)
     sc->found_cap = need;
   }
   size_t count = 0;
-  lm_line masked;
-  if (lm_masker_find(sc->finder, fs->line, fs->len, sc->found, sc->found_cap, &count) != LM_OK ||
-      lm_masker_line(sc->previewer, fs->line, fs->len, &masked) != LM_OK)
+  if (lm_masker_find(sc->finder, fs->line, fs->len, sc->found, sc->found_cap, &count) != LM_OK)
     return -1;
   int status = 0;
   if (count > sc->found_cap) {
@@ -226,7 +232,7 @@ static int scan_line(struct file_state *fs)
     count = sc->found_cap;
     status = 1;
   }
-  if (count > 0 && record_line(fs, count, &masked) < 0)
+  if (count > 0 && record_line(fs, count) < 0)
     return -1;
   return status;
 }
@@ -267,7 +273,6 @@ int scanner_file(void *ctx, const char *open_path, const char *report_path)
   } else {
     /* Each file is read on its own: no PEM block runs across files. */
     lm_masker_reset(sc->finder);
-    lm_masker_reset(sc->previewer);
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;

@@ -11,8 +11,6 @@
 struct scanner {
   const lm_ruleset *set;
   lm_masker *finder;      /* lm_masker_find: where the secrets are */
-  lm_masker *previewer;   /* lm_masker_line over the same lines, for previews;
-                             its own masker so multi-line state stays in step */
   int keyed;              /* fingerprints are HMAC-SHA256 (else SHA-256) */
   lm_finding *found;
   size_t found_cap;
@@ -20,8 +18,8 @@ struct scanner {
   size_t binary;          /* files skipped as binary (or gzip) */
 };
 
-/* Prepares a scanner over a compiled set whose mask style is "redact" (the
- * preview window is placed by the mask text); the set's hash key, if it
+/* Prepares a scanner over a compiled set (previews show each finding as
+ * "[REDACTED:LABEL]", whatever the set's style); the set's hash key, if it
  * has one, keys the fingerprints.  Returns 0, or -1 after reporting. */
 int scanner_init(struct scanner *sc, const lm_ruleset *set, struct scan_findings *out);
 /* Frees the maskers and the findings buffer. */

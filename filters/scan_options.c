@@ -109,8 +109,8 @@ int scan_parse(int argc, char **argv, struct scan_options *opts)
 {
   memset(opts, 0, sizeof *opts);
   opts->rules.default_rules = 1;
-  /* Previews are built with the redact style whatever the rules say, so
-   * no line is dropped or hashed and each mask names its rule. */
+  /* scan writes no masked output: the redact style keeps a rule's `mask:
+   * drop` or `hash` (which needs a key) from mattering to a report. */
   opts->rules.mask = "redact";
   opts->rules.format = "text";
   opts->default_excludes = 1;
