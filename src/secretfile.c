@@ -47,6 +47,19 @@ static lm_status add_at(lm_ruleset *set, const char *path, unsigned long line,
   return LM_OK;
 }
 
+/* The next line of text[*pos, len) without its LF or CRLF; advances *pos.
+ * Returns its length; *line gets where it starts. */
+static size_t next_line(const char *text, size_t len, size_t *pos, const char **line) {
+  const char *p = text + *pos;
+  const char *nl = memchr(p, '\n', len - *pos);
+  size_t n = nl ? (size_t)(nl - p) : len - *pos;
+  *pos += n + (nl ? 1 : 0);
+  if (n && p[n - 1] == '\r')
+    n--;
+  *line = p;
+  return n;
+}
+
 static const char *base_name(const char *path) {
   const char *s = strrchr(path, '/');
   return s ? s + 1 : path;
@@ -62,13 +75,9 @@ lm_status lm_ruleset_add_literals_file(lm_ruleset *set, const char *path) {
   unsigned long line = 0;
   size_t pos = 0;
   while (st == LM_OK && pos < b.len) {
-    const char *p = b.data + pos;
-    const char *nl = memchr(p, '\n', b.len - pos);
-    size_t n = nl ? (size_t)(nl - p) : b.len - pos;
-    pos += n + (nl ? 1 : 0);
+    const char *p;
+    size_t n = next_line(b.data, b.len, &pos, &p);
     line++;
-    if (n && p[n - 1] == '\r')
-      n--;
     if (n == 0)
       continue;
     char name[128];
@@ -95,12 +104,8 @@ static int env_value(void *vctx, const char *name, const char *value, size_t len
   int several = memchr(value, '\n', len) != NULL;
   size_t pos = 0;
   while (pos < len) {
-    const char *p = value + pos;
-    const char *nl = memchr(p, '\n', len - pos);
-    size_t n = nl ? (size_t)(nl - p) : len - pos;
-    pos += n + (nl ? 1 : 0);
-    if (n && p[n - 1] == '\r')
-      n--;
+    const char *p;
+    size_t n = next_line(value, len, &pos, &p);
     if (n == 0 || (several && n < c->set->min_literal))
       continue;
     c->st = add_at(c->set, c->path, line, name, p, n);
