@@ -5,6 +5,7 @@
 
 typedef struct ac_pattern {
   unsigned char *bytes; /* folded */
+  unsigned char *cased; /* as given, when the case must match too; else NULL */
   size_t len;
   uint32_t id;
 } ac_pattern;
@@ -29,7 +30,9 @@ struct lm_ac {
   uint32_t *out_ids;     /* pattern indices */
   uint32_t *pat_len;
   uint32_t *pat_id;
+  unsigned char **pat_cased; /* per pattern: exact bytes, or NULL; NULL when none is cased */
   uint32_t maxlen;       /* longest pattern */
+  uint32_t npat_built;
   uint8_t skip[256];     /* bytes stepped over */
   uint32_t skip_class;   /* 0 when none */
 };
@@ -47,8 +50,13 @@ void lm_ac_free(lm_ac *ac) {
     /* patterns can be known secret values */
     explicit_bzero(ac->pats[i].bytes, ac->pats[i].len);
     free(ac->pats[i].bytes);
+    free(ac->pats[i].cased);
   }
   free(ac->pats);
+  if (ac->pat_cased)
+    for (uint32_t i = 0; i < ac->npat_built; i++)
+      free(ac->pat_cased[i]);
+  free(ac->pat_cased);
   free(ac->delta);
   free(ac->out_first);
   free(ac->out_count);
@@ -59,7 +67,7 @@ void lm_ac_free(lm_ac *ac) {
   free(ac);
 }
 
-int lm_ac_add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id) {
+static int add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id, int cased) {
   if (len == 0 || ac->delta)
     return -1;
   if (ac->npats == ac->cap) {
@@ -73,10 +81,27 @@ int lm_ac_add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id) {
   unsigned char *b = malloc(len);
   if (!b)
     return -1;
+  unsigned char *exact = NULL;
+  if (cased) {
+    exact = malloc(len);
+    if (!exact) {
+      free(b);
+      return -1;
+    }
+    memcpy(exact, pat, len);
+  }
   for (size_t i = 0; i < len; i++)
     b[i] = fold(pat[i]);
-  ac->pats[ac->npats++] = (ac_pattern){b, len, id};
+  ac->pats[ac->npats++] = (ac_pattern){b, exact, len, id};
   return 0;
+}
+
+int lm_ac_add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id) {
+  return add(ac, pat, len, id, 0);
+}
+
+int lm_ac_add_cased(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id) {
+  return add(ac, pat, len, id, 1);
 }
 
 /* Byte classes: two bytes share a class when no pattern tells them apart,
@@ -193,6 +218,11 @@ int lm_ac_build(lm_ac *ac) {
   ac->out_ids = malloc((ac->npats + 1) * sizeof(uint32_t));
   ac->pat_len = malloc((ac->npats + 1) * sizeof(uint32_t));
   ac->pat_id = malloc((ac->npats + 1) * sizeof(uint32_t));
+  int any_cased = 0;
+  for (size_t i = 0; i < ac->npats; i++)
+    any_cased |= ac->pats[i].cased != NULL;
+  if (any_cased && !(ac->pat_cased = calloc(ac->npats + 1, sizeof *ac->pat_cased)))
+    goto out;
   if (!delta || !ac->out_first || !ac->out_count || !ac->out_link || !ac->out_ids ||
       !ac->pat_len || !ac->pat_id)
     goto out;
@@ -215,7 +245,12 @@ int lm_ac_build(lm_ac *ac) {
     ac->out_ids[ac->out_first[s] + own_count[s]++] = (uint32_t)i;
     ac->pat_len[i] = (uint32_t)ac->pats[i].len;
     ac->pat_id[i] = ac->pats[i].id;
+    if (ac->pat_cased) {
+      ac->pat_cased[i] = ac->pats[i].cased;
+      ac->pats[i].cased = NULL;
+    }
   }
+  ac->npat_built = (uint32_t)ac->npats;
   /* a skipped byte leaves every state where it is */
   if (ac->skip_class)
     for (uint32_t st = 0; st < nstates; st++)
@@ -229,6 +264,7 @@ int lm_ac_build(lm_ac *ac) {
   for (size_t i = 0; i < ac->npats; i++) {
     explicit_bzero(ac->pats[i].bytes, ac->pats[i].len);
     free(ac->pats[i].bytes);
+    free(ac->pats[i].cased);
   }
   free(ac->pats);
   ac->pats = NULL;
@@ -246,14 +282,34 @@ out:
   return rc;
 }
 
+/* A folded match of pattern p ending at `end` is a match when the pattern
+ * ignores case or its exact bytes are there. */
+static inline int exact(const lm_ac *ac, uint32_t p, const unsigned char *text, size_t end) {
+  const unsigned char *c = ac->pat_cased ? ac->pat_cased[p] : NULL;
+  return !c || memcmp(text + end - ac->pat_len[p], c, ac->pat_len[p]) == 0;
+}
+
 /* Reports every pattern that ends in state st at offset `end`. */
-static int report(const lm_ac *ac, uint32_t st, size_t end, lm_ac_hit_fn hit, void *ctx) {
+static int report(const lm_ac *ac, uint32_t st, const unsigned char *text, size_t end,
+                  lm_ac_hit_fn hit, void *ctx) {
   for (; st != UINT32_MAX; st = ac->out_link[st])
     for (uint32_t k = 0; k < ac->out_count[st]; k++) {
       uint32_t p = ac->out_ids[ac->out_first[st] + k];
-      if (hit(ctx, ac->pat_id[p], end, ac->pat_len[p]))
+      if (exact(ac, p, text, end) && hit(ctx, ac->pat_id[p], end, ac->pat_len[p]))
         return 1;
     }
+  return 0;
+}
+
+/* 1 when some pattern ending in state st at `end` really occurs (the case
+ * of a cased pattern can rule it out). */
+static int occurs(const lm_ac *ac, uint32_t st, const unsigned char *text, size_t end) {
+  if (!ac->pat_cased)
+    return 1;
+  for (; st != UINT32_MAX; st = ac->out_link[st])
+    for (uint32_t k = 0; k < ac->out_count[st]; k++)
+      if (exact(ac, ac->out_ids[ac->out_first[st] + k], text, end))
+        return 1;
   return 0;
 }
 
@@ -282,23 +338,23 @@ int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
       sa = delta[sa + cls[text[i]]];
       sb = delta[sb + cls[text[jb]]];
       if (__builtin_expect((sa >= match_min) | (sb >= match_min), 0)) {
-        if (sa >= match_min && report(ac, sa / nc, i + 1, hit, ctx))
+        if (sa >= match_min && report(ac, sa / nc, text, i + 1, hit, ctx))
           return 1;
-        if (sb >= match_min && jb + 1 > mid && report(ac, sb / nc, jb + 1, hit, ctx))
+        if (sb >= match_min && jb + 1 > mid && report(ac, sb / nc, text, jb + 1, hit, ctx))
           return 1;
       }
     }
     for (; jb < len; jb++) {
       sb = delta[sb + cls[text[jb]]];
       if (__builtin_expect(sb >= match_min, 0) && jb + 1 > mid &&
-          report(ac, sb / nc, jb + 1, hit, ctx))
+          report(ac, sb / nc, text, jb + 1, hit, ctx))
         return 1;
     }
     return 0;
   }
   for (; i < len; i++) {
     sa = delta[sa + cls[text[i]]];
-    if (__builtin_expect(sa >= match_min, 0) && report(ac, sa / nc, i + 1, hit, ctx))
+    if (__builtin_expect(sa >= match_min, 0) && report(ac, sa / nc, text, i + 1, hit, ctx))
       return 1;
   }
   return 0;
@@ -313,7 +369,7 @@ int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len) {
   uint32_t s = 0;
   for (size_t i = 0; i < len; i++) {
     s = delta[s + cls[text[i]]];
-    if (s >= match_min)
+    if (s >= match_min && occurs(ac, s / ac->nclass, text, i + 1))
       return 1;
   }
   return 0;
@@ -339,13 +395,20 @@ int lm_ac_any2(const lm_ac *a, const lm_ac *b, const unsigned char *text, size_t
       sb = db[sb + cb[c]];
       ta = da[ta + ca[d]];
       tb = db[tb + cb[d]];
-      if ((sa >= ma) | (sb >= mb) | (ta >= ma) | (tb >= mb))
-        return 1;
+      if (__builtin_expect((sa >= ma) | (sb >= mb) | (ta >= ma) | (tb >= mb), 0)) {
+        if ((sa >= ma && occurs(a, sa / a->nclass, text, i + 1)) ||
+            (sb >= mb && occurs(b, sb / b->nclass, text, i + 1)) ||
+            (ta >= ma && occurs(a, ta / a->nclass, text, j + 1)) ||
+            (tb >= mb && occurs(b, tb / b->nclass, text, j + 1)))
+          return 1;
+      }
     }
     for (; j < len; j++) {
       ta = da[ta + ca[text[j]]];
       tb = db[tb + cb[text[j]]];
-      if ((ta >= ma) | (tb >= mb))
+      if (__builtin_expect((ta >= ma) | (tb >= mb), 0) &&
+          ((ta >= ma && occurs(a, ta / a->nclass, text, j + 1)) ||
+           (tb >= mb && occurs(b, tb / b->nclass, text, j + 1))))
         return 1;
     }
     return 0;
@@ -354,7 +417,9 @@ int lm_ac_any2(const lm_ac *a, const lm_ac *b, const unsigned char *text, size_t
     unsigned char c = text[i];
     sa = da[sa + ca[c]];
     sb = db[sb + cb[c]];
-    if ((sa >= ma) | (sb >= mb))
+    if (__builtin_expect((sa >= ma) | (sb >= mb), 0) &&
+        ((sa >= ma && occurs(a, sa / a->nclass, text, i + 1)) ||
+         (sb >= mb && occurs(b, sb / b->nclass, text, i + 1))))
       return 1;
   }
   return 0;

@@ -17,6 +17,10 @@ void lm_ac_free(lm_ac *ac);
 /* Adds a pattern (matched with ASCII case folded) with a caller id.
  * Returns 0, or -1 when out of memory.  len must be > 0. */
 int lm_ac_add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id);
+/* The same for a pattern whose case must match as given: the automaton
+ * still walks folded bytes, and a hit is kept only when the exact bytes are
+ * there, so callers (and lm_ac_any) never see a wrong-case occurrence. */
+int lm_ac_add_cased(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id);
 /* Bytes the automaton steps over as if absent (for names written
  * snake_case, kebab-case or dotted: "api_key" then matches "apikey").  They
  * must not occur in any pattern.  Before lm_ac_build. */

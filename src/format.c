@@ -333,9 +333,19 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
    * nothing encoded: no handler could change them, so they skip parsing.
    * (A key or secret hidden behind an escape is why encodings go the long
    * way.) */
-  if (!lm_has_encoding(line, len) &&
-      !lm_ac_any2(m->set->ac, m->set->key_ac, (const unsigned char *)line, len))
-    return 1;
+  const unsigned char *u = (const unsigned char *)line;
+  if (!lm_has_encoding(line, len)) {
+    if (!lm_ac_any2(m->set->ac, m->set->key_ac, u, len))
+      return 1;
+    /* A keyword alone is not enough: a rule whose other required bytes
+     * are missing cannot match here, nor in any part of the line a
+     * handler would scan.  The text path reuses these candidates. */
+    if (!lm_ac_any(m->set->key_ac, u, len)) {
+      int rc = lm_prescan(m, line, len);
+      if (rc <= 0)
+        return rc < 0 ? -1 : 1;
+    }
+  }
   int f = m->format == LM_FMT_AUTO ? detect(line, len) : m->format;
   int rc;
   switch (f) {

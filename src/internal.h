@@ -62,6 +62,10 @@ typedef struct lm_rule {
   char **keywords;
   size_t nkeywords;
   pcre2_code *re;
+  /* Bytes every match of re holds (PCRE2's first and required code units;
+   * either case of a letter), -1 for none: a line without them is not a
+   * candidate even when it has the keyword. */
+  int need[2];
   int secret_group;                /* capture number, 0 = whole match */
   pcre2_code **allow;
   size_t nallow;
@@ -148,6 +152,11 @@ struct lm_masker {
   uint8_t *candidate;              /* per rule: keyword seen in this line */
   uint32_t *cand_list;
   size_t ncand;
+  /* cand_list already holds the candidates of exactly this text (set by
+   * lm_prescan, used up by the next lm_scan_append) */
+  const char *pre_text;
+  size_t pre_len;
+  int pre_ready;
   lm_span *spans;
   size_t nspans, spancap;
   int limit_hit;
@@ -180,6 +189,10 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
 /* Scans text (prefilter, candidate rules, literals) and appends raw spans
  * to m->spans: no reset, no merge.  Sets m->limit_hit.  0 or -1 (OOM). */
 int lm_scan_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
+/* 1 when some rule could match in text or a known secret occurs in it, 0
+ * when neither, -1 out of memory.  Keeps the candidates for an
+ * lm_scan_append of the same text that follows. */
+int lm_prescan(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
 /* Encoded views (decode.c): percent-encoding, JSON/C backslash escapes.
  * Scans the decoded text and appends spans mapped back onto the original
  * bytes.  0 or -1 (OOM). */

@@ -136,6 +136,8 @@ typedef struct scan_ctx {
   const char *text;
   size_t len;
   int oom;
+  int probe;       /* only tell whether a known secret occurs */
+  int literal;     /* probe: one does */
 } scan_ctx;
 
 static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
@@ -147,6 +149,10 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
     /* the automaton holds a case-folded prefix; known secrets are exact */
     size_t start = end - len, full = set->literals[l].len;
     if (full <= c->len - start && memcmp(c->text + start, set->literals[l].value, full) == 0) {
+      if (c->probe) {
+        c->literal = 1;
+        return 1;
+      }
       if (lm_add_span(m, start, start + full, LM_LITERAL_RULE, l)) {
         c->oom = 1;
         return 1;
@@ -155,9 +161,6 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
     }
     return 0;
   }
-  const char *kw = set->kw[id];
-  if (lm_kw_cased(kw) && memcmp(c->text + end - len, kw + 1, len) != 0)
-    return 0;
   for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
     uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
     if (!m->candidate[r]) {
@@ -200,19 +203,68 @@ void lm_merge_spans(lm_masker *m) {
   m->nspans = w + 1;
 }
 
-int lm_scan_append(lm_masker *m, const char *text, size_t len) {
+static int holds(const char *text, size_t len, int c) {
+  if (c < 0)
+    return 1;
+  if (memchr(text, c, len))
+    return 1;
+  if (c >= 'a' && c <= 'z')
+    return memchr(text, c - 32, len) != NULL;
+  if (c >= 'A' && c <= 'Z')
+    return memchr(text, c + 32, len) != NULL;
+  return 0;
+}
+
+/* Keyword scan: candidate rules into m->cand_list (those whose required
+ * bytes are in text, in rule order), literal spans into m->spans (or, when
+ * probing, c->literal set at the first).  0 or -1 (OOM). */
+static int collect(lm_masker *m, scan_ctx *c) {
   const lm_ruleset *set = m->set;
   m->ncand = 0;
-  scan_ctx c = {m, text, len, 0};
-  lm_ac_scan(set->ac, (const unsigned char *)text, len, on_hit, &c);
-  if (c.oom)
-    goto oom;
-  /* rule order, so results never depend on keyword order in the line */
-  if (m->ncand > 1)
-    qsort(m->cand_list, m->ncand, sizeof *m->cand_list, cmp_u32);
+  lm_ac_scan(set->ac, (const unsigned char *)c->text, c->len, on_hit, c);
+  size_t w = 0;
   for (size_t i = 0; i < m->ncand; i++) {
     uint32_t r = m->cand_list[i];
     m->candidate[r] = 0;
+    const lm_rule *rule = &set->rules[r];
+    if (holds(c->text, c->len, rule->need[0]) && holds(c->text, c->len, rule->need[1]))
+      m->cand_list[w++] = r;
+  }
+  m->ncand = w;
+  if (c->oom)
+    return -1;
+  /* rule order, so results never depend on keyword order in the line */
+  if (m->ncand > 1)
+    qsort(m->cand_list, m->ncand, sizeof *m->cand_list, cmp_u32);
+  return 0;
+}
+
+int lm_prescan(lm_masker *m, const char *text, size_t len) {
+  scan_ctx c = {m, text, len, 0, 1, 0};
+  m->pre_ready = 0;
+  if (collect(m, &c))
+    return -1;
+  if (c.literal) {
+    /* the scan stopped early: the list is not complete */
+    m->ncand = 0;
+    return 1;
+  }
+  m->pre_text = text;
+  m->pre_len = len;
+  m->pre_ready = 1;
+  return m->ncand > 0;
+}
+
+int lm_scan_append(lm_masker *m, const char *text, size_t len) {
+  int ready = m->pre_ready && m->pre_text == text && m->pre_len == len;
+  m->pre_ready = 0;
+  if (!ready) {
+    scan_ctx c = {m, text, len, 0, 0, 0};
+    if (collect(m, &c))
+      goto oom;
+  }
+  for (size_t i = 0; i < m->ncand; i++) {
+    uint32_t r = m->cand_list[i];
     if (m->limit_hit)
       continue;
     int rc = lm_rule_find(m, r, text, len);
@@ -224,8 +276,6 @@ int lm_scan_append(lm_masker *m, const char *text, size_t len) {
   m->ncand = 0;
   return 0;
 oom:
-  for (size_t i = 0; i < m->ncand; i++)
-    m->candidate[m->cand_list[i]] = 0;
   m->ncand = 0;
   return -1;
 }
@@ -367,6 +417,7 @@ lm_status lm_masker_line(lm_masker *m, const char *line, size_t len, lm_line *ou
   if (!m || !out || (!line && len))
     return LM_ERR_ARG;
   unsigned flags;
+  m->pre_ready = 0;
   m->totals.lines++;
   m->totals.bytes += len + 1;
   out->text = line;
@@ -443,6 +494,7 @@ lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding 
   if (!m || (!line && len) || (max && !found))
     return LM_ERR_ARG;
   unsigned flags;
+  m->pre_ready = 0;
   m->totals.lines++;
   m->totals.bytes += len + 1;
   if (line_spans(m, line, len, &flags)) {

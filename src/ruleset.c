@@ -418,8 +418,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
         kw_rules[kw_first[q] + kw_count[q]++] = (uint32_t)i;
     }
   for (size_t q = 0; q < nkw; q++)
-    if (lm_ac_add(ac, (const unsigned char *)lm_kw_text(kw[q]), strlen(lm_kw_text(kw[q])),
-                  (uint32_t)q)) {
+    if ((lm_kw_cased(kw[q]) ? lm_ac_add_cased : lm_ac_add)(
+            ac, (const unsigned char *)lm_kw_text(kw[q]), strlen(lm_kw_text(kw[q])), (uint32_t)q)) {
       st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory");
       goto fail;
     }
@@ -446,6 +446,15 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &cap);
     if (cap > maxcap)
       maxcap = cap;
+    r->need[0] = r->need[1] = -1;
+    uint32_t type = 0, unit = 0;
+    /* only ASCII: caseless matching of other bytes depends on tables */
+    if (pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
+        pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 128)
+      r->need[0] = (int)unit;
+    if (pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1 &&
+        pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODEUNIT, &unit) == 0 && unit < 128)
+      r->need[1] = (int)unit;
     pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
     for (size_t a = 0; a < r->nallow; a++)
       pcre2_jit_compile(r->allow[a], PCRE2_JIT_COMPLETE);
