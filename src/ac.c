@@ -10,9 +10,6 @@ typedef struct ac_pattern {
   uint32_t id;
 } ac_pattern;
 
-/* texts shorter than this are walked in one piece */
-#define SPLIT_MIN 96
-
 struct lm_ac {
   /* building */
   ac_pattern *pats;
@@ -32,9 +29,12 @@ struct lm_ac {
   uint32_t *pat_id;
   unsigned char **pat_cased; /* per pattern: exact bytes, or NULL; NULL when none is cased */
   uint32_t maxlen;       /* longest pattern */
+  uint32_t *depth;       /* per state: length of the prefix it stands for */
+  /* row offset -> state number without a division: offsets are multiples
+   * of nclass, so (offset >> tz) * inv (mod 2^32) is exact, inv being the
+   * inverse of nclass's odd part */
+  uint32_t tz, inv;
   uint32_t npat_built;
-  uint8_t skip[256];     /* bytes stepped over */
-  uint32_t skip_class;   /* 0 when none */
 };
 
 static unsigned char fold(unsigned char c) {
@@ -57,6 +57,7 @@ void lm_ac_free(lm_ac *ac) {
     for (uint32_t i = 0; i < ac->npat_built; i++)
       free(ac->pat_cased[i]);
   free(ac->pat_cased);
+  free(ac->depth);
   free(ac->delta);
   free(ac->out_first);
   free(ac->out_count);
@@ -120,18 +121,7 @@ static void build_classes(lm_ac *ac) {
       of[c] = (uint8_t)next++;
   for (int c = 0; c < 256; c++)
     ac->cls[c] = of[fold((unsigned char)c)];
-  for (int c = 0; c < 256; c++)
-    if (ac->skip[c]) {
-      if (!ac->skip_class)
-        ac->skip_class = next++;
-      ac->cls[c] = (uint8_t)ac->skip_class;
-    }
   ac->nclass = next;
-}
-
-void lm_ac_set_skip(lm_ac *ac, const char *bytes) {
-  for (; *bytes; bytes++)
-    ac->skip[(unsigned char)*bytes] = 1;
 }
 
 int lm_ac_build(lm_ac *ac) {
@@ -154,9 +144,10 @@ int lm_ac_build(lm_ac *ac) {
   uint32_t *term = malloc(ac->npats * sizeof(uint32_t) + 1);
   uint32_t *queue = malloc(maxstates * sizeof(uint32_t));
   uint32_t *link = malloc(maxstates * sizeof(uint32_t));
+  uint32_t *depth = calloc(maxstates, sizeof(uint32_t));
   int rc = -1;
   uint32_t *perm = NULL, *delta = NULL;
-  if (!go || !fail || !own_count || !term || !queue || !link)
+  if (!go || !fail || !own_count || !term || !queue || !link || !depth)
     goto out;
 
   uint32_t nstates = 1;
@@ -164,8 +155,10 @@ int lm_ac_build(lm_ac *ac) {
     uint32_t s = 0;
     for (size_t j = 0; j < ac->pats[i].len; j++) {
       uint32_t c = ac->cls[ac->pats[i].bytes[j]];
-      if (!go[(size_t)s * nc + c])
+      if (!go[(size_t)s * nc + c]) {
+        depth[nstates] = (uint32_t)(j + 1);
         go[(size_t)s * nc + c] = nstates++;
+      }
       s = go[(size_t)s * nc + c];
     }
     term[i] = s;
@@ -215,6 +208,7 @@ int lm_ac_build(lm_ac *ac) {
   ac->out_first = calloc(nstates, sizeof(uint32_t));
   ac->out_count = calloc(nstates, sizeof(uint32_t));
   ac->out_link = malloc(nstates * sizeof(uint32_t));
+  ac->depth = malloc(nstates * sizeof(uint32_t));
   ac->out_ids = malloc((ac->npats + 1) * sizeof(uint32_t));
   ac->pat_len = malloc((ac->npats + 1) * sizeof(uint32_t));
   ac->pat_id = malloc((ac->npats + 1) * sizeof(uint32_t));
@@ -224,8 +218,15 @@ int lm_ac_build(lm_ac *ac) {
   if (any_cased && !(ac->pat_cased = calloc(ac->npats + 1, sizeof *ac->pat_cased)))
     goto out;
   if (!delta || !ac->out_first || !ac->out_count || !ac->out_link || !ac->out_ids ||
-      !ac->pat_len || !ac->pat_id)
+      !ac->pat_len || !ac->pat_id || !ac->depth)
     goto out;
+  for (uint32_t s = 0; s < nstates; s++)
+    ac->depth[perm[s]] = depth[s];
+  ac->tz = (uint32_t)__builtin_ctz(nc);
+  uint32_t odd = nc >> ac->tz, inv = odd;
+  for (int it = 0; it < 5; it++) /* Newton: each step doubles the correct low bits */
+    inv *= 2 - odd * inv;
+  ac->inv = inv;
   for (uint32_t s = 0; s < nstates; s++)
     for (uint32_t c = 0; c < nc; c++)
       delta[(size_t)perm[s] * nc + c] = perm[go[(size_t)s * nc + c]] * nc;
@@ -251,10 +252,6 @@ int lm_ac_build(lm_ac *ac) {
     }
   }
   ac->npat_built = (uint32_t)ac->npats;
-  /* a skipped byte leaves every state where it is */
-  if (ac->skip_class)
-    for (uint32_t st = 0; st < nstates; st++)
-      delta[(size_t)st * nc + ac->skip_class] = st * nc;
   ac->delta = delta;
   delta = NULL;
   ac->nstates = nstates;
@@ -277,9 +274,14 @@ out:
   free(term);
   free(queue);
   free(link);
+  free(depth);
   free(perm);
   free(delta);
   return rc;
+}
+
+static inline uint32_t state_of(const lm_ac *ac, uint32_t off) {
+  return (off >> ac->tz) * ac->inv;
 }
 
 /* A folded match of pattern p ending at `end` is a match when the pattern
@@ -289,143 +291,88 @@ static inline int exact(const lm_ac *ac, uint32_t p, const unsigned char *text, 
   return !c || memcmp(text + end - ac->pat_len[p], c, ac->pat_len[p]) == 0;
 }
 
-/* Reports every pattern that ends in state st at offset `end`. */
-static int report(const lm_ac *ac, uint32_t st, const unsigned char *text, size_t end,
-                  lm_ac_hit_fn hit, void *ctx) {
-  for (; st != UINT32_MAX; st = ac->out_link[st])
+/* At a state with output, ending at `end`: with a callback, reports every
+ * pattern longer than `longer` (see walk); without, tells whether any
+ * pattern really occurs (the case of a cased one can rule it out).  1 stops
+ * the walk. */
+static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, size_t end,
+                   size_t longer, lm_ac_hit_fn hit, void *ctx) {
+  for (uint32_t st = state_of(ac, off); st != UINT32_MAX; st = ac->out_link[st])
     for (uint32_t k = 0; k < ac->out_count[st]; k++) {
       uint32_t p = ac->out_ids[ac->out_first[st] + k];
-      if (exact(ac, p, text, end) && hit(ctx, ac->pat_id[p], end, ac->pat_len[p]))
+      if (ac->pat_len[p] <= longer || !exact(ac, p, text, end))
+        continue;
+      if (!hit || hit(ctx, ac->pat_id[p], end, ac->pat_len[p]))
         return 1;
     }
   return 0;
 }
 
-/* 1 when some pattern ending in state st at `end` really occurs (the case
- * of a cased pattern can rule it out). */
-static int occurs(const lm_ac *ac, uint32_t st, const unsigned char *text, size_t end) {
-  if (!ac->pat_cased)
-    return 1;
-  for (; st != UINT32_MAX; st = ac->out_link[st])
-    for (uint32_t k = 0; k < ac->out_count[st]; k++)
-      if (exact(ac, ac->out_ids[ac->out_first[st] + k], text, end))
-        return 1;
+/* The walk is bound by the latency of one dependent table load per byte,
+ * so a text of some length is cut in four quarters walked side by side,
+ * each from the root.  An occurrence belongs to the quarter it starts in:
+ * the walk of quarter k reports what ends inside it, then goes on past its
+ * end only while its state still stands for a prefix begun inside it
+ * (depth greater than the bytes walked past the end), reporting just the
+ * occurrences that began before that end.  So each occurrence is reported
+ * once, and the overlap is a byte or two, not the longest pattern. */
+#define WALK4_MIN 64
+
+static inline int walk(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hit_fn hit,
+                       void *ctx) {
+  const uint32_t *delta = ac->delta;
+  const uint8_t *cls = ac->cls;
+  const uint32_t mm = ac->match_min;
+  if (!delta)
+    return 0;
+  size_t i = 0;
+  uint32_t s = 0;
+  if (len >= WALK4_MIN) {
+    const size_t q = len / 4;
+    const unsigned char *p1 = text + q, *p2 = text + 2 * q, *p3 = text + 3 * q;
+    uint32_t st[3] = {0, 0, 0};
+    for (; i < q; i++) {
+      st[0] = delta[st[0] + cls[text[i]]];
+      st[1] = delta[st[1] + cls[p1[i]]];
+      st[2] = delta[st[2] + cls[p2[i]]];
+      s = delta[s + cls[p3[i]]];
+      if (__builtin_expect((st[0] >= mm) | (st[1] >= mm) | (st[2] >= mm) | (s >= mm), 0)) {
+        for (size_t k = 0; k < 3; k++)
+          if (st[k] >= mm && outputs(ac, st[k], text, k * q + i + 1, 0, hit, ctx))
+            return 1;
+        if (s >= mm && outputs(ac, s, text, 3 * q + i + 1, 0, hit, ctx))
+          return 1;
+      }
+    }
+    for (size_t k = 0; k < 3; k++) {
+      const size_t end = (k + 1) * q;
+      uint32_t t = st[k];
+      for (size_t j = end; j < len && ac->depth[state_of(ac, t)] > j - end; j++) {
+        t = delta[t + cls[text[j]]];
+        if (t >= mm && outputs(ac, t, text, j + 1, j + 1 - end, hit, ctx))
+          return 1;
+      }
+    }
+    i = 4 * q; /* the last quarter goes on to the end */
+  }
+  for (; i < len; i++) {
+    s = delta[s + cls[text[i]]];
+    if (__builtin_expect(s >= mm, 0) && outputs(ac, s, text, i + 1, 0, hit, ctx))
+      return 1;
+  }
   return 0;
 }
-
-/* The scan is bound by the latency of one table load per byte.  A long
- * text is therefore cut in two halves walked side by side: A covers
- * [0, mid) and reports what ends there; B starts maxlen - 1 bytes early so
- * it sees every pattern ending after mid, and reports only those.  Each
- * occurrence is reported once. */
 
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx) {
-  const uint32_t *delta = ac->delta;
-  const uint8_t *cls = ac->cls;
-  const uint32_t match_min = ac->match_min, nc = ac->nclass;
-  if (!delta)
-    return 0;
-  size_t i = 0, mid = len;
-  uint32_t sa = 0;
-  /* maxlen 0 (no pattern) would start B before the text */
-  if (len >= SPLIT_MIN && ac->maxlen && ac->maxlen < len / 4) {
-    mid = len / 2;
-    size_t jb = mid - (ac->maxlen - 1);
-    uint32_t sb = 0;
-    /* B is maxlen - 1 bytes longer: walk both for A's length */
-    for (; i < mid; i++, jb++) {
-      sa = delta[sa + cls[text[i]]];
-      sb = delta[sb + cls[text[jb]]];
-      if (__builtin_expect((sa >= match_min) | (sb >= match_min), 0)) {
-        if (sa >= match_min && report(ac, sa / nc, text, i + 1, hit, ctx))
-          return 1;
-        if (sb >= match_min && jb + 1 > mid && report(ac, sb / nc, text, jb + 1, hit, ctx))
-          return 1;
-      }
-    }
-    for (; jb < len; jb++) {
-      sb = delta[sb + cls[text[jb]]];
-      if (__builtin_expect(sb >= match_min, 0) && jb + 1 > mid &&
-          report(ac, sb / nc, text, jb + 1, hit, ctx))
-        return 1;
-    }
-    return 0;
-  }
-  for (; i < len; i++) {
-    sa = delta[sa + cls[text[i]]];
-    if (__builtin_expect(sa >= match_min, 0) && report(ac, sa / nc, text, i + 1, hit, ctx))
-      return 1;
-  }
-  return 0;
+  return walk(ac, text, len, hit, ctx);
 }
 
 int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len) {
-  const uint32_t *delta = ac->delta;
-  const uint8_t *cls = ac->cls;
-  const uint32_t match_min = ac->match_min;
-  if (!delta)
-    return 0;
-  uint32_t s = 0;
-  for (size_t i = 0; i < len; i++) {
-    s = delta[s + cls[text[i]]];
-    if (s >= match_min && occurs(ac, s / ac->nclass, text, i + 1))
-      return 1;
-  }
-  return 0;
-}
-
-/* Both automata, each over both halves of the text (as in lm_ac_scan):
- * four independent chains of table loads in one loop. */
-int lm_ac_any2(const lm_ac *a, const lm_ac *b, const unsigned char *text, size_t len) {
-  if (!a->delta || !b->delta)
-    return lm_ac_any(a->delta ? a : b, text, len);
-  const uint32_t *da = a->delta, *db = b->delta;
-  const uint8_t *ca = a->cls, *cb = b->cls;
-  const uint32_t ma = a->match_min, mb = b->match_min;
-  uint32_t maxlen = a->maxlen > b->maxlen ? a->maxlen : b->maxlen;
-  uint32_t sa = 0, sb = 0;
-  size_t i = 0;
-  if (len >= SPLIT_MIN && maxlen && maxlen < len / 4) {
-    size_t mid = len / 2, j = mid - (maxlen - 1);
-    uint32_t ta = 0, tb = 0;
-    for (; i < mid; i++, j++) {
-      unsigned char c = text[i], d = text[j];
-      sa = da[sa + ca[c]];
-      sb = db[sb + cb[c]];
-      ta = da[ta + ca[d]];
-      tb = db[tb + cb[d]];
-      if (__builtin_expect((sa >= ma) | (sb >= mb) | (ta >= ma) | (tb >= mb), 0)) {
-        if ((sa >= ma && occurs(a, sa / a->nclass, text, i + 1)) ||
-            (sb >= mb && occurs(b, sb / b->nclass, text, i + 1)) ||
-            (ta >= ma && occurs(a, ta / a->nclass, text, j + 1)) ||
-            (tb >= mb && occurs(b, tb / b->nclass, text, j + 1)))
-          return 1;
-      }
-    }
-    for (; j < len; j++) {
-      ta = da[ta + ca[text[j]]];
-      tb = db[tb + cb[text[j]]];
-      if (__builtin_expect((ta >= ma) | (tb >= mb), 0) &&
-          ((ta >= ma && occurs(a, ta / a->nclass, text, j + 1)) ||
-           (tb >= mb && occurs(b, tb / b->nclass, text, j + 1))))
-        return 1;
-    }
-    return 0;
-  }
-  for (; i < len; i++) {
-    unsigned char c = text[i];
-    sa = da[sa + ca[c]];
-    sb = db[sb + cb[c]];
-    if (__builtin_expect((sa >= ma) | (sb >= mb), 0) &&
-        ((sa >= ma && occurs(a, sa / a->nclass, text, i + 1)) ||
-         (sb >= mb && occurs(b, sb / b->nclass, text, i + 1))))
-      return 1;
-  }
-  return 0;
+  return walk(ac, text, len, NULL, NULL);
 }
 
 size_t lm_ac_memory(const lm_ac *ac) {
   return (size_t)ac->nstates * ac->nclass * sizeof(uint32_t) +
-         (size_t)ac->nstates * 3 * sizeof(uint32_t);
+         (size_t)ac->nstates * 4 * sizeof(uint32_t);
 }

@@ -21,10 +21,6 @@ int lm_ac_add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id);
  * still walks folded bytes, and a hit is kept only when the exact bytes are
  * there, so callers (and lm_ac_any) never see a wrong-case occurrence. */
 int lm_ac_add_cased(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id);
-/* Bytes the automaton steps over as if absent (for names written
- * snake_case, kebab-case or dotted: "api_key" then matches "apikey").  They
- * must not occur in any pattern.  Before lm_ac_build. */
-void lm_ac_set_skip(lm_ac *ac, const char *bytes);
 /* Builds the DFA; no adds afterwards.  0 or -1 (out of memory). */
 int lm_ac_build(lm_ac *ac);
 
@@ -34,9 +30,6 @@ typedef int (*lm_ac_hit_fn)(void *ctx, uint32_t id, size_t end, size_t len);
 
 /* 1 when any pattern occurs in text (no callback). */
 int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len);
-/* 1 when a pattern of a or of b occurs in text: one pass, the two
- * automata stepped side by side (their table loads overlap). */
-int lm_ac_any2(const lm_ac *a, const lm_ac *b, const unsigned char *text, size_t len);
 /* Scans text; returns 1 when the callback stopped it, else 0. */
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx);

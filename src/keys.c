@@ -271,35 +271,29 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
   return best >= 8 && best * 2 >= len;
 }
 
-/* Every sensitive key name, normalised and followed by the byte that ends
- * a key in the handled formats ('=' in logfmt and syslog structured data,
- * '"' in JSON), in one automaton that steps over separators: a line without
- * a hit has no key lm_key_is_sensitive would call sensitive, and words like
- * "session opened" or "passed" do not send a line the long way. */
-lm_ac *lm_keys_automaton(const lm_ruleset *set) {
+/* Every sensitive key name, normalised, as written before the byte that
+ * ends a key in the handled formats ('=' in logfmt and syslog structured
+ * data, '"' in JSON), separators stepped over: a line without one has no
+ * key lm_key_is_sensitive would call sensitive, and words like "session
+ * opened" or "passed" do not send a line the long way. */
+lm_suffix *lm_keys_suffix(const lm_ruleset *set) {
   const struct lm_keys *k = set->keys;
   const key_norm *norm = k ? k->mask.norm : builtin_norm;
   size_t n = k ? k->mask.n : NBUILTIN;
-  lm_ac *ac = lm_ac_new();
-  if (!ac)
+  lm_suffix *s = lm_suffix_new("_-. ", "=\"");
+  if (!s)
     return NULL;
-  lm_ac_set_skip(ac, "_-. ");
-  unsigned char pat[KEY_MAX + 2];
   for (size_t i = 0; i < n; i++) {
-    if (!norm[i].len || norm[i].len > KEY_MAX)
+    if (!norm[i].len)
       continue;
-    memcpy(pat, norm[i].s, norm[i].len);
-    for (const char *end = "=\""; *end; end++) {
-      pat[norm[i].len] = (unsigned char)*end;
-      if (lm_ac_add(ac, pat, norm[i].len + 1, (uint32_t)i)) {
-        lm_ac_free(ac);
-        return NULL;
-      }
+    if (lm_suffix_add(s, (const unsigned char *)norm[i].s, norm[i].len)) {
+      lm_suffix_free(s);
+      return NULL;
     }
   }
-  if (lm_ac_build(ac)) {
-    lm_ac_free(ac);
+  if (lm_suffix_build(s)) {
+    lm_suffix_free(s);
     return NULL;
   }
-  return ac;
+  return s;
 }

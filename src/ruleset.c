@@ -55,7 +55,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   explicit_bzero(set->hash_key, sizeof set->hash_key);
   lm_ac_free(set->ac);
   lm_keys_free(set->keys);
-  lm_ac_free(set->key_ac);
+  lm_suffix_free(set->key_names);
   free(set->kw);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
@@ -468,8 +468,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->kw_rule_first = kw_first;
   set->kw_rule_count = kw_count;
   set->kw_rules = kw_rules;
-  set->key_ac = lm_keys_automaton(set);
-  if (!set->key_ac) {
+  set->key_names = lm_keys_suffix(set);
+  if (!set->key_names) {
     st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory building the key automaton");
     goto fail;
   }
