@@ -318,38 +318,40 @@ static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, siz
  * once, and the overlap is a byte or two, not the longest pattern. */
 #define WALK4_MIN 64
 
-static inline int walk(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hit_fn hit,
-                       void *ctx) {
+static inline __attribute__((always_inline)) int walk(const lm_ac *ac,
+                                                      const unsigned char *text, size_t len,
+                                                      lm_ac_hit_fn hit, void *ctx) {
   const uint32_t *delta = ac->delta;
   const uint8_t *cls = ac->cls;
-  const uint32_t mm = ac->match_min;
-  if (!delta)
+  const size_t mm = ac->match_min;
+  if (!delta || !ac->npat_built)
     return 0;
   size_t i = 0;
-  uint32_t s = 0;
+  /* size_t states: the index needs no widening in the dependent chain */
+  size_t s = 0;
   if (len >= WALK4_MIN) {
     const size_t q = len / 4;
     const unsigned char *p1 = text + q, *p2 = text + 2 * q, *p3 = text + 3 * q;
-    uint32_t st[3] = {0, 0, 0};
+    size_t s0 = 0, s1 = 0, s2 = 0;
     for (; i < q; i++) {
-      st[0] = delta[st[0] + cls[text[i]]];
-      st[1] = delta[st[1] + cls[p1[i]]];
-      st[2] = delta[st[2] + cls[p2[i]]];
+      s0 = delta[s0 + cls[text[i]]];
+      s1 = delta[s1 + cls[p1[i]]];
+      s2 = delta[s2 + cls[p2[i]]];
       s = delta[s + cls[p3[i]]];
-      if (__builtin_expect((st[0] >= mm) | (st[1] >= mm) | (st[2] >= mm) | (s >= mm), 0)) {
-        for (size_t k = 0; k < 3; k++)
-          if (st[k] >= mm && outputs(ac, st[k], text, k * q + i + 1, 0, hit, ctx))
-            return 1;
-        if (s >= mm && outputs(ac, s, text, 3 * q + i + 1, 0, hit, ctx))
-          return 1;
-      }
+      if (__builtin_expect((s0 >= mm) | (s1 >= mm) | (s2 >= mm) | (s >= mm), 0) &&
+          ((s0 >= mm && outputs(ac, (uint32_t)s0, text, i + 1, 0, hit, ctx)) ||
+           (s1 >= mm && outputs(ac, (uint32_t)s1, text, q + i + 1, 0, hit, ctx)) ||
+           (s2 >= mm && outputs(ac, (uint32_t)s2, text, 2 * q + i + 1, 0, hit, ctx)) ||
+           (s >= mm && outputs(ac, (uint32_t)s, text, 3 * q + i + 1, 0, hit, ctx))))
+        return 1;
     }
+    const size_t tails[3] = {s0, s1, s2};
     for (size_t k = 0; k < 3; k++) {
       const size_t end = (k + 1) * q;
-      uint32_t t = st[k];
-      for (size_t j = end; j < len && ac->depth[state_of(ac, t)] > j - end; j++) {
+      size_t t = tails[k];
+      for (size_t j = end; j < len && ac->depth[state_of(ac, (uint32_t)t)] > j - end; j++) {
         t = delta[t + cls[text[j]]];
-        if (t >= mm && outputs(ac, t, text, j + 1, j + 1 - end, hit, ctx))
+        if (t >= mm && outputs(ac, (uint32_t)t, text, j + 1, j + 1 - end, hit, ctx))
           return 1;
       }
     }
@@ -357,7 +359,7 @@ static inline int walk(const lm_ac *ac, const unsigned char *text, size_t len, l
   }
   for (; i < len; i++) {
     s = delta[s + cls[text[i]]];
-    if (__builtin_expect(s >= mm, 0) && outputs(ac, s, text, i + 1, 0, hit, ctx))
+    if (__builtin_expect(s >= mm, 0) && outputs(ac, (uint32_t)s, text, i + 1, 0, hit, ctx))
       return 1;
   }
   return 0;

@@ -337,16 +337,12 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
   if (!lm_has_encoding(line, len)) {
     if (lm_suffix_any(m->set->key_names, u, len))
       goto handle;
-    if (!lm_ac_any(m->set->ac, u, len))
-      return 1;
     /* A keyword alone is not enough: a rule whose other required bytes
      * are missing cannot match here, nor in any part of the line a
      * handler would scan.  The text path reuses these candidates. */
-    {
-      int rc = lm_prescan(m, line, len);
-      if (rc <= 0)
-        return rc < 0 ? -1 : 1;
-    }
+    int rc = lm_prescan(m, line, len);
+    if (rc <= 0)
+      return rc < 0 ? -1 : 1;
   }
 handle:;
   int f = m->format == LM_FMT_AUTO ? detect(line, len) : m->format;

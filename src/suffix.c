@@ -24,6 +24,7 @@ struct lm_suffix {
   uint32_t nnodes;
   uint32_t *next;         /* nnodes * nclass; 0 = no child (the root is no child) */
   uint8_t *final;         /* per node: a whole name ends here */
+  uint8_t last[256];      /* bytes a name can end with, and the separators */
 };
 
 static unsigned char fold(unsigned char c) {
@@ -79,7 +80,7 @@ int lm_suffix_add(lm_suffix *s, const unsigned char *bytes, size_t len) {
 }
 
 int lm_suffix_build(lm_suffix *s) {
-  uint8_t of[256] = {0};
+  uint8_t of[256] = {0}, ends[256] = {0};
   uint32_t nc = 1;
   size_t maxnodes = 1;
   for (size_t i = 0; i < s->nnames; i++) {
@@ -105,13 +106,19 @@ int lm_suffix_build(lm_suffix *s) {
       at = *slot;
     }
     s->final[at] = 1;
+    ends[s->names[i].bytes[s->names[i].len - 1]] = 1; /* folded */
   }
+  for (int c = 0; c < 256; c++)
+    s->last[c] = s->skip[c] | ends[fold((unsigned char)c)];
   s->nnodes = nodes;
   return 0;
 }
 
 /* 1 when a name ends (separators aside) right before text[t]. */
-static int ends_before(const lm_suffix *s, const unsigned char *text, size_t t) {
+static inline int ends_before(const lm_suffix *s, const unsigned char *text, size_t t) {
+  /* most terminators follow a byte no name ends with: decided inline */
+  if (t > 0 && !s->last[text[t - 1]])
+    return 0;
   uint32_t at = 0;
   const uint32_t nc = s->nclass;
   while (t > 0) {
