@@ -16,7 +16,7 @@
 
 /* Bytes per job: big enough that thread hand-offs cost nothing, small
  * enough that N jobs in flight stay a few MiB. */
-#define CHUNK (1024u * 1024u)
+#define CHUNK (512u * 1024u)
 /* A chunk with no line end by then cannot be cut: the rest of the input
  * goes through the serial path, which windows long lines. */
 #define MAX_CUT (16u * 1024u * 1024u)
@@ -155,7 +155,10 @@ struct parallel *parallel_new(const lm_ruleset *set, const char *format, unsigne
   p->context_lines = lm_ruleset_context_lines(set);
   p->max_line = max_line;
   p->overlap = overlap;
-  p->nslots = 2 * (size_t)jobs + 2;
+  /* Output goes in input order, so one slow job holds up the ones after
+   * it; four queued jobs per worker keep the others busy meanwhile (two
+   * left workers idle 15 % of the time). */
+  p->nslots = 4 * (size_t)jobs + 2;
   p->slots = calloc(p->nslots, sizeof *p->slots);
   p->workers = calloc(jobs, sizeof *p->workers);
   pthread_mutex_init(&p->mu, NULL);

@@ -528,9 +528,30 @@ size_t lm_ruleset_context_lines(const lm_ruleset *set) {
   return most;
 }
 
+static int block_keyword(void *ctx, uint32_t id, size_t end, size_t len) {
+  const lm_ruleset *set = ctx;
+  (void)end;
+  (void)len;
+  if (id & LM_AC_LITERAL_BIT)
+    return 0;
+  for (uint32_t k = 0; k < set->kw_rule_count[id]; k++)
+    if (set->rules[set->kw_rules[set->kw_rule_first[id] + k]].block_end)
+      return 1;
+  return 0;
+}
+
 lm_status lm_masker_prime(lm_masker *m, const char *lines, size_t len) {
   if (!m || (!lines && len))
     return LM_ERR_ARG;
+  /* Only multi-line rules carry state across lines.  With no block open
+   * and none of their keywords in the lines (nor an escape that could hide
+   * one), the lines leave none open: one keyword walk instead of masking
+   * each of them, which a host priming every chunk pays for again and
+   * again. */
+  if (m->block_rule < 0 && !lm_has_encoding(lines, len) &&
+      !lm_ac_scan(m->set->ac, (const unsigned char *)lines, len, block_keyword,
+                  (void *)m->set))
+    return LM_OK;
   /* Counters describe what the host masked; priming re-reads lines another
    * masker already counted, so they are put back afterwards. */
   lm_totals saved = m->totals;

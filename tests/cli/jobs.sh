@@ -4,7 +4,7 @@
 # several inputs, and the same counters.
 . "${top_srcdir:-.}/tests/setup"
 
-# ~3 MiB of lines: a PEM block every ~2,900 lines lands across the 1 MiB job
+# ~3 MiB of lines: a PEM block every ~2,900 lines lands across the job
 # boundaries at varying offsets; secrets sprinkled in between.
 awk 'BEGIN {
   for (i = 0; i < 40000; i++) {

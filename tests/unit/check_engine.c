@@ -542,6 +542,22 @@ START_TEST(prime_resumes_blocks) {
   static const char closed[] = "-----BEGIN RSA PRIVATE KEY-----\nb\n-----END RSA PRIVATE KEY-----\n";
   ck_assert_int_eq(lm_masker_prime(m, closed, strlen(closed)), LM_OK);
   ASSERT_MASK(m, "plain", "plain");
+  /* lines with no block keyword leave a reset masker closed (the shortcut
+   * that skips masking them) ... */
+  lm_masker_reset(m);
+  static const char quiet[] = "GET / 200\npassword=abcdefgh\n";
+  ck_assert_int_eq(lm_masker_prime(m, quiet, strlen(quiet)), LM_OK);
+  ASSERT_MASK(m, "MIIEbody3", "MIIEbody3");
+  /* ... but never close a block already open: its body goes on */
+  lm_masker_reset(m);
+  lm_line opened;
+  ck_assert_int_eq(lm_masker_line(m, "-----BEGIN RSA PRIVATE KEY-----", 31, &opened), LM_OK);
+  static const char body[] = "MIIEbody4\nMIIEbody5\n";
+  ck_assert_int_eq(lm_masker_prime(m, body, strlen(body)), LM_OK);
+  ASSERT_MASK(m, "MIIEbody6", "[REDACTED:pem]");
+  static const char ends[] = "MIIEbody7\n-----END RSA PRIVATE KEY-----\n";
+  ck_assert_int_eq(lm_masker_prime(m, ends, strlen(ends)), LM_OK);
+  ASSERT_MASK(m, "plain again", "plain again");
   ck_assert_int_eq(lm_masker_prime(NULL, "", 0), LM_ERR_ARG);
   ck_assert_uint_eq(lm_ruleset_context_lines(NULL), 0);
   lm_masker_free(m);
