@@ -55,7 +55,8 @@ exec 3>&-
 # A reader that never drains: the flush blocks; a second SIGTERM ends it.
 rm -f "$T/in"; mkfifo "$T/in" "$T/outfifo"
 exec 4<> "$T/outfifo"
-awk 'BEGIN { for (i = 0; i < 20000; i++) print "line " i " password=hunter2x" }' > "$T/many"
+# (4 MiB: more than a pipe holds even after logmask grows it to 1 MiB)
+awk 'BEGIN { for (i = 0; i < 120000; i++) print "line " i " password=hunter2x" }' > "$T/many"
 "$LOGMASK" $RULES --line-buffered < "$T/many" > "$T/outfifo" &
 pid=$!
 sleep 0.5
