@@ -543,6 +543,8 @@ static int block_keyword(void *ctx, uint32_t id, size_t end, size_t len) {
 lm_status lm_masker_prime(lm_masker *m, const char *lines, size_t len) {
   if (!m || (!lines && len))
     return LM_ERR_ARG;
+  if (len == 0)
+    return LM_OK;
   /* Only multi-line rules carry state across lines.  With no block open
    * and none of their keywords in the lines (nor an escape that could hide
    * one), the lines leave none open: one keyword walk instead of masking

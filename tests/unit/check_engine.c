@@ -559,6 +559,8 @@ START_TEST(prime_resumes_blocks) {
   ck_assert_int_eq(lm_masker_prime(m, ends, strlen(ends)), LM_OK);
   ASSERT_MASK(m, "plain again", "plain again");
   ck_assert_int_eq(lm_masker_prime(NULL, "", 0), LM_ERR_ARG);
+  ck_assert_int_eq(lm_masker_prime(m, NULL, 0), LM_OK); /* nothing before the first chunk */
+  ck_assert_int_eq(lm_masker_prime(m, NULL, 1), LM_ERR_ARG);
   ck_assert_uint_eq(lm_ruleset_context_lines(NULL), 0);
   lm_masker_free(m);
   lm_ruleset_free(set);
