@@ -291,10 +291,9 @@ static inline int exact(const lm_ac *ac, uint32_t p, const unsigned char *text, 
   return !c || memcmp(text + end - ac->pat_len[p], c, ac->pat_len[p]) == 0;
 }
 
-/* At a state with output, ending at `end`: with a callback, reports every
- * pattern longer than `longer` (see walk); without, tells whether any
- * pattern really occurs (the case of a cased one can rule it out).  1 stops
- * the walk. */
+/* At a state with output, ending at `end`: reports every pattern longer
+ * than `longer` (see walk) that really occurs (the case of a cased one can
+ * rule it out).  1 when the callback stops the walk. */
 static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, size_t end,
                    size_t longer, lm_ac_hit_fn hit, void *ctx) {
   for (uint32_t st = state_of(ac, off); st != UINT32_MAX; st = ac->out_link[st])
@@ -302,7 +301,7 @@ static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, siz
       uint32_t p = ac->out_ids[ac->out_first[st] + k];
       if (ac->pat_len[p] <= longer || !exact(ac, p, text, end))
         continue;
-      if (!hit || hit(ctx, ac->pat_id[p], end, ac->pat_len[p]))
+      if (hit(ctx, ac->pat_id[p], end, ac->pat_len[p]))
         return 1;
     }
   return 0;
@@ -318,9 +317,8 @@ static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, siz
  * once, and the overlap is a byte or two, not the longest pattern. */
 #define WALK4_MIN 64
 
-static inline __attribute__((always_inline)) int walk(const lm_ac *ac,
-                                                      const unsigned char *text, size_t len,
-                                                      lm_ac_hit_fn hit, void *ctx) {
+static int walk(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hit_fn hit,
+                void *ctx) {
   const uint32_t *delta = ac->delta;
   const uint8_t *cls = ac->cls;
   const size_t mm = ac->match_min;
@@ -368,10 +366,6 @@ static inline __attribute__((always_inline)) int walk(const lm_ac *ac,
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx) {
   return walk(ac, text, len, hit, ctx);
-}
-
-int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len) {
-  return walk(ac, text, len, NULL, NULL);
 }
 
 size_t lm_ac_memory(const lm_ac *ac) {

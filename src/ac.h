@@ -19,7 +19,7 @@ void lm_ac_free(lm_ac *ac);
 int lm_ac_add(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id);
 /* The same for a pattern whose case must match as given: the automaton
  * still walks folded bytes, and a hit is kept only when the exact bytes are
- * there, so callers (and lm_ac_any) never see a wrong-case occurrence. */
+ * there, so callers never see a wrong-case occurrence. */
 int lm_ac_add_cased(lm_ac *ac, const unsigned char *pat, size_t len, uint32_t id);
 /* Builds the DFA; no adds afterwards.  0 or -1 (out of memory). */
 int lm_ac_build(lm_ac *ac);
@@ -28,9 +28,9 @@ int lm_ac_build(lm_ac *ac);
  * `len` the pattern length.  Return non-zero to stop the scan. */
 typedef int (*lm_ac_hit_fn)(void *ctx, uint32_t id, size_t end, size_t len);
 
-/* 1 when any pattern occurs in text (no callback). */
-int lm_ac_any(const lm_ac *ac, const unsigned char *text, size_t len);
-/* Scans text; returns 1 when the callback stopped it, else 0. */
+/* Scans text; returns 1 when the callback stopped it, else 0.  Every
+ * occurrence is reported once, but not in text order (the text is walked
+ * in quarters side by side).  Read-only: threads may share a built lm_ac. */
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx);
 size_t lm_ac_memory(const lm_ac *ac);

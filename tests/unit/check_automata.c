@@ -87,7 +87,6 @@ START_TEST(ac_matches_naive_search) {
                           tlen, h.seen[i][s + pats[i].len]);
         }
       ck_assert_msg(h.n == expect, "trial %d: %u reports, %u occurrences", trial, h.n, expect);
-      ck_assert_int_eq(lm_ac_any(ac, text, tlen), expect > 0);
     }
     lm_ac_free(ac);
   }
@@ -102,13 +101,18 @@ static int stop_first(void *ctx, uint32_t id, size_t end, size_t len) {
   return 1;
 }
 
+static int any(const lm_ac *ac, const char *text) {
+  int calls = 0;
+  return lm_ac_scan(ac, (const unsigned char *)text, strlen(text), stop_first, &calls);
+}
+
 START_TEST(ac_callback_stops_and_case_is_checked) {
   lm_ac *ac = lm_ac_new();
   ck_assert_int_eq(lm_ac_add_cased(ac, (const unsigned char *)"MTA", 3, 0), 0);
   ck_assert_int_eq(lm_ac_add(ac, (const unsigned char *)"token", 5, 1), 0);
   ck_assert_int_eq(lm_ac_build(ac), 0);
   const char *folded_only = "a note about the mta and Mta relays, nothing else here at all ....";
-  ck_assert_int_eq(lm_ac_any(ac, (const unsigned char *)folded_only, strlen(folded_only)), 0);
+  ck_assert_int_eq(any(ac, folded_only), 0);
   const char *two = "TOKEN here and MTA there, then TOKEN again, padding padding padding";
   int calls = 0;
   ck_assert_int_eq(lm_ac_scan(ac, (const unsigned char *)two, strlen(two), stop_first, &calls), 1);
@@ -117,7 +121,7 @@ START_TEST(ac_callback_stops_and_case_is_checked) {
   /* an automaton with no pattern matches nothing */
   ac = lm_ac_new();
   ck_assert_int_eq(lm_ac_build(ac), 0);
-  ck_assert_int_eq(lm_ac_any(ac, (const unsigned char *)two, strlen(two)), 0);
+  ck_assert_int_eq(any(ac, two), 0);
   lm_ac_free(ac);
   lm_ac_free(NULL);
 }
