@@ -2,7 +2,7 @@
 # bench/run.sh - throughput of logmask against the usual ways of masking a log
 # (sed, perl, ripgrep, Python re) on one generated corpus, in one run.
 #
-# Usage: bench/run.sh [--size 256M] [--rules N] [--format mixed] [--runs 5]
+# Usage: bench/run.sh [--size 256M] [--rules N] [--format mixed|all] [--runs 5]
 #                     [--seed 1] [--py-size 16M] [--jobs N] [--keep]
 # (--jobs: also time logmask -j N; default the number of CPUs when the
 # filter has -j)
@@ -39,6 +39,7 @@ usage() {
 }
 die() { echo "run.sh: $*" >&2; exit 2; }
 
+all_args=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
     --size) size=${2:?}; shift ;;
@@ -54,7 +55,16 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case $format in text|json|logfmt|mixed) ;; *) die "--format: text, json, logfmt or mixed" ;; esac
+case $format in text|json|logfmt|mixed|all) ;; *) die "--format: text, json, logfmt, mixed or all" ;; esac
+# --format all: one table per corpus kind, each a run of its own
+if [ "$format" = all ]; then
+  status=0
+  for f in text json logfmt mixed; do
+    "$0" "${all_args[@]}" --format "$f" || status=$?
+    echo
+  done
+  exit "$status"
+fi
 case $runs in [1-9]|[1-9][0-9]) ;; *) die "--runs: a number from 1 to 99" ;; esac
 case $nrules in ''|*[!0-9]*) die "--rules: a number" ;; esac
 
