@@ -83,6 +83,9 @@ int lm_fmt_syslog(lm_masker *m, const char *line, size_t len, lm_buf *out,
 /* Cheap shape tests for "auto". */
 int lm_fmt_is_logfmt(const char *line, size_t len) LM_HIDDEN;
 int lm_fmt_is_syslog(const char *line, size_t len) LM_HIDDEN;
+/* 1 when the line could carry structured-data parameters (RFC 5424): the
+ * only syslog lines the handler masks anything in by name. */
+int lm_fmt_syslog_has_params(const char *line, size_t len) LM_HIDDEN;
 
 /* Shared by logfmt and syslog: a quoted value's inside [start, end). */
 typedef struct lm_qregion {

@@ -6,6 +6,7 @@
  * masks inside a PARAM-VALUE are escaped as RFC 5424 wants (\" \\ \]). */
 #include "fmt.h"
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Index after "<PRI>", or 0. */
@@ -20,12 +21,20 @@ static size_t pri_end(const char *l, size_t len) {
 
 /* "Mmm dd hh:mm:ss" at l[i] (day space-padded or not): its length or 0. */
 static size_t bsd_time(const char *l, size_t len, size_t i) {
-  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  /* every line is asked (format detection): three bytes as one number */
+#define M3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+  static const uint32_t months[12] = {M3('J', 'a', 'n'), M3('F', 'e', 'b'), M3('M', 'a', 'r'),
+                                      M3('A', 'p', 'r'), M3('M', 'a', 'y'), M3('J', 'u', 'n'),
+                                      M3('J', 'u', 'l'), M3('A', 'u', 'g'), M3('S', 'e', 'p'),
+                                      M3('O', 'c', 't'), M3('N', 'o', 'v'), M3('D', 'e', 'c')};
   if (len - i < 14)
     return 0;
+  const unsigned char *u = (const unsigned char *)l + i;
+  uint32_t m3 = M3(u[0], u[1], u[2]);
+#undef M3
   int month = 0;
-  for (int k = 0; k < 12 && !month; k++)
-    month = memcmp(l + i, months + 3 * k, 3) == 0;
+  for (int k = 0; k < 12; k++)
+    month |= m3 == months[k];
   if (!month || l[i + 3] != ' ')
     return 0;
   size_t j = i + 4;
@@ -68,6 +77,10 @@ int lm_fmt_is_syslog(const char *l, size_t len) {
     return 1;
   /* <PRI> and an RFC 3339 timestamp: rsyslog's precise 3164 variant */
   return p && p + 10 < len && isdigit((unsigned char)l[p]) && l[p + 4] == '-';
+}
+
+int lm_fmt_syslog_has_params(const char *l, size_t len) {
+  return is_5424(l, len, pri_end(l, len));
 }
 
 typedef struct sd_ctx {

@@ -329,13 +329,18 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
    * line; a base64 body line must not be read as logfmt. */
   if (m->block_rule >= 0)
     return 0;
+  int f = m->format == LM_FMT_AUTO ? detect(line, len) : m->format;
+  if (f == LM_FMT_TEXT)
+    return 0; /* no handler: the engine's text path decides alone */
   /* Most lines hold no keyword, no known secret, no sensitive key name and
    * nothing encoded: no handler could change them, so they skip parsing.
    * (A key or secret hidden behind an escape is why encodings go the long
-   * way.) */
+   * way.)  Names count only where a handler masks by name: JSON, logfmt
+   * and RFC 5424 structured data, not RFC 3164 lines. */
   const unsigned char *u = (const unsigned char *)line;
   if (!lm_has_encoding(line, len)) {
-    if (lm_suffix_any(m->set->key_names, u, len))
+    if ((f != LM_FMT_SYSLOG || lm_fmt_syslog_has_params(line, len)) &&
+        lm_suffix_any(m->set->key_names, u, len))
       goto handle;
     /* A keyword alone is not enough: a rule whose other required bytes
      * are missing cannot match here, nor in any part of the line a
@@ -345,7 +350,6 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
       return rc < 0 ? -1 : 1;
   }
 handle:;
-  int f = m->format == LM_FMT_AUTO ? detect(line, len) : m->format;
   int rc;
   switch (f) {
   case LM_FMT_JSON:
