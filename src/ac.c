@@ -317,6 +317,18 @@ static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, siz
  * once, and the overlap is a byte or two, not the longest pattern. */
 #define WALK4_MIN 64
 
+/* Quarter k's walk past its end at `end` from state t (see walk). */
+static int tail(const lm_ac *ac, const unsigned char *text, size_t len, size_t end, size_t t,
+                lm_ac_hit_fn hit, void *ctx) {
+  const uint32_t *delta = ac->delta;
+  for (size_t j = end; j < len && ac->depth[state_of(ac, (uint32_t)t)] > j - end; j++) {
+    t = delta[t + ac->cls[text[j]]];
+    if (t >= ac->match_min && outputs(ac, (uint32_t)t, text, j + 1, j + 1 - end, hit, ctx))
+      return 1;
+  }
+  return 0;
+}
+
 static int walk(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hit_fn hit,
                 void *ctx) {
   const uint32_t *delta = ac->delta;
@@ -331,28 +343,28 @@ static int walk(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hi
     const size_t q = len / 4;
     const unsigned char *p1 = text + q, *p2 = text + 2 * q, *p3 = text + 3 * q;
     size_t s0 = 0, s1 = 0, s2 = 0;
-    for (; i < q; i++) {
-      s0 = delta[s0 + cls[text[i]]];
-      s1 = delta[s1 + cls[p1[i]]];
-      s2 = delta[s2 + cls[p2[i]]];
-      s = delta[s + cls[p3[i]]];
-      if (__builtin_expect((s0 >= mm) | (s1 >= mm) | (s2 >= mm) | (s >= mm), 0) &&
-          ((s0 >= mm && outputs(ac, (uint32_t)s0, text, i + 1, 0, hit, ctx)) ||
-           (s1 >= mm && outputs(ac, (uint32_t)s1, text, q + i + 1, 0, hit, ctx)) ||
-           (s2 >= mm && outputs(ac, (uint32_t)s2, text, 2 * q + i + 1, 0, hit, ctx)) ||
-           (s >= mm && outputs(ac, (uint32_t)s, text, 3 * q + i + 1, 0, hit, ctx))))
-        return 1;
-    }
-    const size_t tails[3] = {s0, s1, s2};
-    for (size_t k = 0; k < 3; k++) {
-      const size_t end = (k + 1) * q;
-      size_t t = tails[k];
-      for (size_t j = end; j < len && ac->depth[state_of(ac, (uint32_t)t)] > j - end; j++) {
-        t = delta[t + cls[text[j]]];
-        if (t >= mm && outputs(ac, (uint32_t)t, text, j + 1, j + 1 - end, hit, ctx))
-          return 1;
+    while (i < q) {
+      /* no call inside, so that everything stays in registers */
+      for (; i < q; i++) {
+        s0 = delta[s0 + cls[text[i]]];
+        s1 = delta[s1 + cls[p1[i]]];
+        s2 = delta[s2 + cls[p2[i]]];
+        s = delta[s + cls[p3[i]]];
+        if (__builtin_expect((s0 >= mm) | (s1 >= mm) | (s2 >= mm) | (s >= mm), 0))
+          break;
       }
+      if (i == q)
+        break;
+      if ((s0 >= mm && outputs(ac, (uint32_t)s0, text, i + 1, 0, hit, ctx)) ||
+          (s1 >= mm && outputs(ac, (uint32_t)s1, text, q + i + 1, 0, hit, ctx)) ||
+          (s2 >= mm && outputs(ac, (uint32_t)s2, text, 2 * q + i + 1, 0, hit, ctx)) ||
+          (s >= mm && outputs(ac, (uint32_t)s, text, 3 * q + i + 1, 0, hit, ctx)))
+        return 1;
+      i++;
     }
+    if (tail(ac, text, len, q, s0, hit, ctx) || tail(ac, text, len, 2 * q, s1, hit, ctx) ||
+        tail(ac, text, len, 3 * q, s2, hit, ctx))
+      return 1;
     i = 4 * q; /* the last quarter goes on to the end */
   }
   for (; i < len; i++) {
