@@ -318,8 +318,8 @@ static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, siz
 #define WALK4_MIN 64
 
 /* Quarter k's walk past its end at `end` from state t (see walk). */
-static int tail(const lm_ac *ac, const unsigned char *text, size_t len, size_t end, size_t t,
-                lm_ac_hit_fn hit, void *ctx) {
+static inline int tail(const lm_ac *ac, const unsigned char *text, size_t len, size_t end,
+                       size_t t, lm_ac_hit_fn hit, void *ctx) {
   const uint32_t *delta = ac->delta;
   for (size_t j = end; j < len && ac->depth[state_of(ac, (uint32_t)t)] > j - end; j++) {
     t = delta[t + ac->cls[text[j]]];
