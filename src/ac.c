@@ -292,7 +292,7 @@ static inline int exact(const lm_ac *ac, uint32_t p, const unsigned char *text, 
 }
 
 /* At a state with output, ending at `end`: reports every pattern longer
- * than `longer` (see walk) that really occurs (the case of a cased one can
+ * than `longer` (see lm_ac_scan) that really occurs (the case of a cased one can
  * rule it out).  1 when the callback stops the walk. */
 static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, size_t end,
                    size_t longer, lm_ac_hit_fn hit, void *ctx) {
@@ -317,7 +317,7 @@ static int outputs(const lm_ac *ac, uint32_t off, const unsigned char *text, siz
  * once, and the overlap is a byte or two, not the longest pattern. */
 #define WALK4_MIN 64
 
-/* Quarter k's walk past its end at `end` from state t (see walk). */
+/* Quarter k's walk past its end at `end` from state t (see lm_ac_scan). */
 static inline int tail(const lm_ac *ac, const unsigned char *text, size_t len, size_t end,
                        size_t t, lm_ac_hit_fn hit, void *ctx) {
   const uint32_t *delta = ac->delta;
@@ -329,8 +329,8 @@ static inline int tail(const lm_ac *ac, const unsigned char *text, size_t len, s
   return 0;
 }
 
-static int walk(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hit_fn hit,
-                void *ctx) {
+int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hit_fn hit,
+               void *ctx) {
   const uint32_t *delta = ac->delta;
   const uint8_t *cls = ac->cls;
   const size_t mm = ac->match_min;
@@ -373,14 +373,4 @@ static int walk(const lm_ac *ac, const unsigned char *text, size_t len, lm_ac_hi
       return 1;
   }
   return 0;
-}
-
-int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
-               lm_ac_hit_fn hit, void *ctx) {
-  return walk(ac, text, len, hit, ctx);
-}
-
-size_t lm_ac_memory(const lm_ac *ac) {
-  return (size_t)ac->nstates * ac->nclass * sizeof(uint32_t) +
-         (size_t)ac->nstates * 4 * sizeof(uint32_t);
 }

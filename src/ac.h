@@ -33,5 +33,4 @@ typedef int (*lm_ac_hit_fn)(void *ctx, uint32_t id, size_t end, size_t len);
  * in quarters side by side).  Read-only: threads may share a built lm_ac. */
 int lm_ac_scan(const lm_ac *ac, const unsigned char *text, size_t len,
                lm_ac_hit_fn hit, void *ctx);
-size_t lm_ac_memory(const lm_ac *ac);
 #endif
