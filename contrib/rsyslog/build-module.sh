@@ -131,6 +131,10 @@ fi
 
 # 5. Configure and build logmask with the module.
 [ -x "$srcdir/configure" ] || (cd "$srcdir" && ./autogen.sh) || die "autogen.sh failed in $srcdir"
+# Always a fresh build dir: one configured from another checkout keeps that
+# checkout's paths in its dependency files, and make then stops on them.
+# (Only rsyslog's configure is worth reusing.)
+rm -rf "$workdir/logmask-build"
 mkdir -p "$workdir/logmask-build"
 cd "$workdir/logmask-build"
 say "building logmask with mmlogmask in $workdir/logmask-build"
