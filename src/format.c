@@ -339,8 +339,9 @@ int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
    * and RFC 5424 structured data, not RFC 3164 lines. */
   const unsigned char *u = (const unsigned char *)line;
   if (!lm_has_encoding(line, len)) {
-    if ((f != LM_FMT_SYSLOG || lm_fmt_syslog_has_params(line, len)) &&
-        lm_suffix_any(m->set->key_names, u, len))
+    if (f == LM_FMT_JSON ? lm_suffix_any(m->set->key_names_json, u, len)
+                         : (f != LM_FMT_SYSLOG || lm_fmt_syslog_has_params(line, len)) &&
+                               lm_suffix_any(m->set->key_names, u, len))
       goto handle;
     /* A keyword alone is not enough: a rule whose other required bytes
      * are missing cannot match here, nor in any part of the line a

@@ -122,7 +122,9 @@ struct lm_ruleset {
   lm_diag_fn diag;
   void *diag_ctx;
   struct lm_keys *keys;            /* sensitive keys (keys.c); NULL = built-in */
-  lm_suffix *key_names;            /* those keys, normalised (lm_keys_suffix) */
+  /* those keys, normalised (lm_keys_suffix): as written before '=' or '"'
+   * (logfmt, RFC 5424), and as JSON object keys, before the ':' */
+  lm_suffix *key_names, *key_names_json;
   lm_error err;
   char err_file[512];
   char err_msg[1024];
@@ -204,7 +206,7 @@ int lm_add_span(lm_masker *m, size_t start, size_t end, uint32_t rule,
                 uint32_t literal) LM_HIDDEN;
 /* Release hooks of keys.c and format.c (accept NULL). */
 void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
-lm_suffix *lm_keys_suffix(const lm_ruleset *set) LM_HIDDEN;
+lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json) LM_HIDDEN;
 /* 1 when the line holds '%XX' or a backslash escape (decode.c). */
 int lm_has_encoding(const char *text, size_t len) LM_HIDDEN;
 void lm_fmt_state_free(struct lm_fmt_state *st) LM_HIDDEN;

@@ -273,14 +273,17 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
 
 /* Every sensitive key name, normalised, as written before the byte that
  * ends a key in the handled formats ('=' in logfmt and syslog structured
- * data, '"' in JSON), separators stepped over: a line without one has no
- * key lm_key_is_sensitive would call sensitive, and words like "session
- * opened" or "passed" do not send a line the long way. */
-lm_suffix *lm_keys_suffix(const lm_ruleset *set) {
+ * data, '"' in quoted keys), separators stepped over: a line without one
+ * has no key lm_key_is_sensitive would call sensitive, and words like
+ * "session opened" or "passed" do not send a line the long way.  With
+ * `json`, the names as JSON object keys: before the ':', stepping over the
+ * closing quote and blanks too.  A JSON line holds a quote on each side of
+ * every key and value, but a ':' only after a key (or inside a string). */
+lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json) {
   const struct lm_keys *k = set->keys;
   const key_norm *norm = k ? k->mask.norm : builtin_norm;
   size_t n = k ? k->mask.n : NBUILTIN;
-  lm_suffix *s = lm_suffix_new("_-. ", "=\"");
+  lm_suffix *s = json ? lm_suffix_new("_-. \"\t\r\n", ":") : lm_suffix_new("_-. ", "=\"");
   if (!s)
     return NULL;
   for (size_t i = 0; i < n; i++) {

@@ -56,6 +56,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   lm_ac_free(set->ac);
   lm_keys_free(set->keys);
   lm_suffix_free(set->key_names);
+  lm_suffix_free(set->key_names_json);
   free(set->kw);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
@@ -468,8 +469,9 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->kw_rule_first = kw_first;
   set->kw_rule_count = kw_count;
   set->kw_rules = kw_rules;
-  set->key_names = lm_keys_suffix(set);
-  if (!set->key_names) {
+  set->key_names = lm_keys_suffix(set, 0);
+  set->key_names_json = lm_keys_suffix(set, 1);
+  if (!set->key_names || !set->key_names_json) {
     st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory building the key automaton");
     goto fail;
   }

@@ -143,10 +143,11 @@ int lm_suffix_any(const lm_suffix *s, const unsigned char *text, size_t len) {
     return 0;
   size_t i = 0;
 #ifdef __SSE2__
-  /* two terminators ('=' and '"' in use): 16 bytes a compare, then only
-   * the positions that hold one */
-  if (s->terms[0] && s->terms[1] && !s->terms[2]) {
-    const __m128i a = _mm_set1_epi8((char)s->terms[0]), b = _mm_set1_epi8((char)s->terms[1]);
+  /* one or two terminators (as in use): 16 bytes a compare, then only the
+   * positions that hold one */
+  if (s->terms[0] && (!s->terms[1] || !s->terms[2])) {
+    const unsigned char second = s->terms[1] ? s->terms[1] : s->terms[0];
+    const __m128i a = _mm_set1_epi8((char)s->terms[0]), b = _mm_set1_epi8((char)second);
     for (; i + 16 <= len; i += 16) {
       __m128i v = _mm_loadu_si128((const __m128i *)(text + i));
       unsigned bits = (unsigned)_mm_movemask_epi8(
