@@ -322,8 +322,8 @@ static int detect(const char *line, size_t len) {
   return LM_FMT_TEXT;
 }
 
-int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
-                   unsigned *nsecrets) {
+static int format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
+                       unsigned *nsecrets) {
   *nsecrets = 0;
   /* Inside (or opening) a multi-line block the engine decides line by
    * line; a base64 body line must not be read as logfmt. */
@@ -372,5 +372,18 @@ handle:;
     m->block_lines = 0;
     m->totals.blocks++;
   }
+  return rc;
+}
+
+int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
+                   unsigned *nsecrets) {
+  int rc = format_mask(m, line, len, out, nsecrets);
+  /* The candidates lm_prescan kept are for the text path of this very
+   * line, which follows only when 0 is returned.  Otherwise they must not
+   * outlive the call: a buffer reused at the same address and length (the
+   * stream's pending line, then a long line's first window) would take
+   * them for its own and skip its scan. */
+  if (rc != 0)
+    m->pre_ready = 0;
   return rc;
 }

@@ -155,8 +155,9 @@ struct lm_masker {
   uint8_t *candidate;              /* per rule: keyword seen in this line */
   uint32_t *cand_list;
   size_t ncand;
-  /* cand_list already holds the candidates of exactly this text (set by
-   * lm_prescan, used up by the next lm_scan_append) */
+  /* cand_list already holds the candidates of exactly this text: set by
+   * lm_prescan, used up by the next lm_scan_append, and never left set
+   * when lm_format_mask returns non-zero (see there) */
   const char *pre_text;
   size_t pre_len;
   int pre_ready;
