@@ -7,15 +7,12 @@
 #include "fuzz.h"
 #include "ac.h"
 #include "suffix.h"
+#include "../naive_match.h"
 
 #define MAXPAT 32
 #define MAXTEXT 4096
 
-typedef struct pat {
-  const uint8_t *b;
-  size_t len;
-  int cased;
-} pat;
+typedef naive_pat pat;
 
 typedef struct seen {
   const pat *pats;
@@ -23,17 +20,6 @@ typedef struct seen {
   uint8_t *count; /* [pattern][end] */
   size_t total;
 } seen;
-
-static uint8_t fold(uint8_t c) { return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c; }
-
-static int at(const pat *p, const uint8_t *t, size_t tlen, size_t s) {
-  if (s + p->len > tlen)
-    return 0;
-  for (size_t i = 0; i < p->len; i++)
-    if (p->cased ? t[s + i] != p->b[i] : fold(t[s + i]) != fold(p->b[i]))
-      return 0;
-  return 1;
-}
 
 static int on_hit(void *ctx, uint32_t id, size_t end, size_t len) {
   seen *s = ctx;
@@ -45,25 +31,6 @@ static int on_hit(void *ctx, uint32_t id, size_t end, size_t len) {
   (*c)++;
   s->total++;
   return 0;
-}
-
-static const char SEPS[] = "_-. ";
-
-static int is_sep(uint8_t c) { return c && strchr(SEPS, c) != NULL; }
-
-/* name ends, separators aside, right before text[t] */
-static int before(const pat *p, const uint8_t *text, size_t t) {
-  size_t k = p->len;
-  while (k > 0) {
-    if (t == 0)
-      return 0;
-    uint8_t c = text[--t];
-    if (is_sep(c))
-      continue;
-    if (fold(c) != fold(p->b[--k]))
-      return 0;
-  }
-  return 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -101,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t want = 0;
   for (size_t i = 0; i < got; i++)
     for (size_t st = 0; st + pats[i].len <= tlen; st++)
-      if (at(&pats[i], text, tlen, st)) {
+      if (naive_occurs(&pats[i], text, tlen, st)) {
         want++;
         FUZZ_ASSERT(s.count[i * (MAXTEXT + 1) + st + pats[i].len] == 1,
                     "pattern %zu at %zu of %zu not reported", i, st, tlen);
@@ -111,14 +78,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lm_ac_free(ac);
 
   /* the same patterns as key names (those without separators) */
-  lm_suffix *sx = lm_suffix_new(SEPS, "=\"");
+  lm_suffix *sx = lm_suffix_new(NAIVE_SEPS, "=\"");
   FUZZ_ASSERT(sx, "out of memory");
   pat names[MAXPAT];
   size_t nn = 0;
   for (size_t i = 0; i < got; i++) {
     int sep = 0;
     for (size_t k = 0; k < pats[i].len; k++)
-      sep |= is_sep(pats[i].b[k]);
+      sep |= naive_is_sep(pats[i].b[k]);
     int rc = lm_suffix_add(sx, pats[i].b, pats[i].len);
     FUZZ_ASSERT(rc == (sep ? -1 : 0), "suffix_add gave %d for a name %s separators", rc,
                 sep ? "with" : "without");
@@ -130,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t t = 0; t < tlen && !expect; t++)
     if (text[t] == '=' || text[t] == '"')
       for (size_t k = 0; k < nn && !expect; k++)
-        expect = before(&names[k], text, t);
+        expect = naive_name_before(&names[k], text, t);
   FUZZ_ASSERT(lm_suffix_any(sx, text, tlen) == expect, "key-name check said %d, naive %d",
               !expect, expect);
   lm_suffix_free(sx);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "ac.h"
 #include "suffix.h"
+#include "../naive_match.h"
 
 /* a small alphabet so that patterns recur and overlap */
 static const char ALPHA[] = "abAB-_=\". ";
@@ -18,7 +19,6 @@ static uint32_t rnd(uint32_t n) {
   rng_state = rng_state * 1103515245u + 12345u;
   return (rng_state >> 8) % n;
 }
-static unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 #define MAXPAT 24
 typedef struct pat {
@@ -26,6 +26,8 @@ typedef struct pat {
   size_t len;
   int cased;
 } pat;
+
+static naive_pat view(const pat *p) { return (naive_pat){p->b, p->len, p->cased}; }
 
 typedef struct hits {
   uint32_t n;
@@ -38,15 +40,6 @@ static int on_hit(void *ctx, uint32_t id, size_t end, size_t len) {
   h->seen[id][end]++;
   h->n++;
   return 0;
-}
-
-static int occurs_at(const pat *p, const unsigned char *t, size_t tlen, size_t start) {
-  if (start + p->len > tlen)
-    return 0;
-  for (size_t i = 0; i < p->len; i++)
-    if (p->cased ? t[start + i] != p->b[i] : fold(t[start + i]) != fold(p->b[i]))
-      return 0;
-  return 1;
 }
 
 START_TEST(ac_matches_naive_search) {
@@ -79,7 +72,8 @@ START_TEST(ac_matches_naive_search) {
       for (size_t i = 0; i < np; i++)
         for (size_t s = 0; s < tlen; s++) {
           /* a pattern added twice is reported under each id */
-          int want = occurs_at(&pats[i], text, tlen, s);
+          naive_pat ref = view(&pats[i]);
+          int want = naive_occurs(&ref, text, tlen, s);
           expect += (uint32_t)want;
           if (want)
             ck_assert_msg(h.seen[i][s + pats[i].len] == 1,
@@ -127,21 +121,6 @@ START_TEST(ac_callback_stops_and_case_is_checked) {
 }
 END_TEST
 
-/* naive: does name end, separators aside, right before text[t]? */
-static int naive_before(const pat *p, const unsigned char *text, size_t t) {
-  size_t k = p->len;
-  while (k > 0) {
-    if (t == 0)
-      return 0;
-    unsigned char c = text[--t];
-    if (strchr("_-. ", c) && c)
-      continue;
-    if (fold(c) != fold(p->b[--k]))
-      return 0;
-  }
-  return 1;
-}
-
 START_TEST(suffix_matches_naive_search) {
   rng_state = 777;
   for (int trial = 0; trial < 400; trial++) {
@@ -165,7 +144,10 @@ START_TEST(suffix_matches_naive_search) {
       for (size_t i = 0; i < tlen && !expect; i++)
         if (text[i] == '=' || text[i] == '"')
           for (size_t k = 0; k < nn; k++)
-            expect |= naive_before(&names[k], text, i);
+            {
+            naive_pat nm = view(&names[k]);
+            expect |= naive_name_before(&nm, text, i);
+          }
       ck_assert_msg(lm_suffix_any(s, text, tlen) == expect, "trial %d text %.*s", trial,
                     (int)tlen, text);
     }
