@@ -34,6 +34,16 @@ static const char TEST_RULES[] =
 
 /* A compiled set: the test rules, then `style` as the default mask (NULL:
  * redact), then `prep` for extra building calls. */
+/* main() of each of these test programs: runs the suite, exit status from
+ * the failures. */
+static inline int fmt_run(Suite *suite) {
+  SRunner *sr = srunner_create(suite);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 static inline lm_ruleset *fmt_set(const char *style, void (*prep)(lm_ruleset *)) {
   lm_ruleset *set = lm_ruleset_new();
   ck_assert_ptr_nonnull(set);
