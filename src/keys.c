@@ -279,6 +279,13 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
  * `json`, the names as JSON object keys: before the ':', stepping over the
  * closing quote and blanks too.  A JSON line holds a quote on each side of
  * every key and value, but a ':' only after a key (or inside a string). */
+static int strpbrk_n(const char *s, size_t len, const char *bytes) {
+  for (; *bytes; bytes++)
+    if (memchr(s, *bytes, len))
+      return 1;
+  return 0;
+}
+
 lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json) {
   const struct lm_keys *k = set->keys;
   const key_norm *norm = k ? k->mask.norm : builtin_norm;
@@ -288,6 +295,10 @@ lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json) {
     return NULL;
   for (size_t i = 0; i < n; i++) {
     if (!norm[i].len)
+      continue;
+    /* A JSON key holds a quote or a control byte only escaped, and an
+     * escape sends the line the long way before this check is asked. */
+    if (json && strpbrk_n(norm[i].s, norm[i].len, "\"\t\r\n"))
       continue;
     if (lm_suffix_add(s, (const unsigned char *)norm[i].s, norm[i].len)) {
       lm_suffix_free(s);

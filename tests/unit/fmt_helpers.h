@@ -32,8 +32,6 @@ static const char TEST_RULES[] =
     "block-max-lines: 5\n"
     "match: [[-----BEGIN RSA PRIVATE KEY-----]]\n";
 
-/* A compiled set: the test rules, then `style` as the default mask (NULL:
- * redact), then `prep` for extra building calls. */
 /* main() of each of these test programs: runs the suite, exit status from
  * the failures. */
 static inline int fmt_run(Suite *suite) {
@@ -44,6 +42,8 @@ static inline int fmt_run(Suite *suite) {
   return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* A compiled set: the test rules, then `style` as the default mask (NULL:
+ * redact), then `prep` for extra building calls. */
 static inline lm_ruleset *fmt_set(const char *style, void (*prep)(lm_ruleset *)) {
   lm_ruleset *set = lm_ruleset_new();
   ck_assert_ptr_nonnull(set);
