@@ -17,8 +17,7 @@ struct lm_ac {
   /* built */
   uint8_t cls[256];      /* byte -> class */
   uint32_t nclass;
-  uint32_t nstates;
-  uint32_t *delta;       /* nstates * nclass, entries are row offsets */
+  uint32_t *delta;       /* states * nclass, entries are row offsets */
   uint32_t match_min;    /* row offsets >= this have output */
   /* outputs, indexed by state number (row offset / nclass) */
   uint32_t *out_first;   /* index into out_ids of the state's own outputs */
@@ -28,7 +27,6 @@ struct lm_ac {
   uint32_t *pat_len;
   uint32_t *pat_id;
   unsigned char **pat_cased; /* per pattern: exact bytes, or NULL; NULL when none is cased */
-  uint32_t maxlen;       /* longest pattern */
   uint32_t *depth;       /* per state: length of the prefix it stands for */
   /* row offset -> state number without a division: offsets are multiples
    * of nclass, so (offset >> tz) * inv (mod 2^32) is exact, inv being the
@@ -128,11 +126,8 @@ int lm_ac_build(lm_ac *ac) {
   build_classes(ac);
   const uint32_t nc = ac->nclass;
   size_t maxstates = 1;
-  for (size_t i = 0; i < ac->npats; i++) {
+  for (size_t i = 0; i < ac->npats; i++)
     maxstates += ac->pats[i].len;
-    if (ac->pats[i].len > ac->maxlen)
-      ac->maxlen = (uint32_t)ac->pats[i].len;
-  }
   if (maxstates > UINT32_MAX / nc / 2)
     return -1;
 
@@ -254,7 +249,6 @@ int lm_ac_build(lm_ac *ac) {
   ac->npat_built = (uint32_t)ac->npats;
   ac->delta = delta;
   delta = NULL;
-  ac->nstates = nstates;
   ac->match_min = first_match * nc;
   /* The folded pattern bytes are no longer needed: wipe them now rather
    * than keep secret values around for the life of the rule set. */
