@@ -428,11 +428,20 @@ LM_API lm_stream *lm_stream_new(lm_masker *m, lm_write_fn write, void *ctx);
  * line.  Wipes buffered input.  Accepts NULL. */
 LM_API void lm_stream_free(lm_stream *s);
 
-/* Line limit (default 1 MiB) and window overlap (default 4 KiB).  A line
- * longer than the limit is scanned in windows of `max_line` bytes that
- * overlap by `overlap` bytes, so a secret (with the context its rule needs)
- * of up to `overlap` bytes across a window edge is still found; memory stays
- * bounded by max_line.  overlap must be < max_line / 2. */
+/* The smallest line limit lm_stream_set_limits accepts. */
+#define LM_MAX_LINE_MIN 64
+
+/* Line limit (default 1 MiB, at least LM_MAX_LINE_MIN) and window overlap
+ * (default 4 KiB).  A line longer than the limit is scanned in windows of
+ * `max_line` bytes that overlap by `overlap` bytes, so a secret (with the
+ * context its rule needs) of up to `overlap` bytes across a window edge is
+ * still found; a secret cut by a window's end goes on masked in the next
+ * window to the end of its token; a JSON or logfmt line keeps its sensitive
+ * keys (a tracker follows keys and strings from window to window); an open
+ * multi-line block masks body windows.  With a "drop" mask in effect a
+ * line over the limit is dropped whole (its start would already be written
+ * when a secret shows), counted under line-too-long.  Memory stays bounded
+ * by max_line.  overlap must be < max_line / 2. */
 LM_API lm_status lm_stream_set_limits(lm_stream *s, size_t max_line, size_t overlap);
 
 /* Writes every complete masked line now instead of batching (for tail -f).

@@ -64,7 +64,7 @@ void lm_stream_free(lm_stream *s) {
 }
 
 lm_status lm_stream_set_limits(lm_stream *s, size_t max_line, size_t overlap) {
-  if (!s || max_line < 64 || overlap >= max_line / 2)
+  if (!s || max_line < LM_MAX_LINE_MIN || overlap >= max_line / 2)
     return LM_ERR_ARG;
   if (s->pending.len > max_line)
     return LM_ERR_STATE;
