@@ -17,7 +17,7 @@ int lm_fmt_is_logfmt(const char *l, size_t len) {
  * `TIME stdout F `, a logger's timestamp and level): the line ends with
  * '}' and the first '{' starts it.  Only that one '{' is tried, so a
  * hostile line costs one parse. */
-static size_t json_suffix(const char *l, size_t len) {
+size_t lm_json_suffix(const char *l, size_t len) {
   size_t e = len;
   while (e && (l[e - 1] == ' ' || l[e - 1] == '\t' || l[e - 1] == '\r' || l[e - 1] == '\n'))
     e--;
@@ -54,6 +54,6 @@ int lm_detect(const char *line, size_t len, size_t *json_at) {
     return LM_FMT_SYSLOG;
   if (lm_fmt_is_logfmt(line + i, len - i))
     return LM_FMT_LOGFMT;
-  *json_at = json_suffix(line, len);
+  *json_at = lm_json_suffix(line, len);
   return LM_FMT_TEXT;
 }

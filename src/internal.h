@@ -147,7 +147,8 @@ struct lm_ruleset {
   struct lm_keys *keys;            /* sensitive keys (keys.c); NULL = built-in */
   /* those keys, normalised (lm_keys_suffix): as written before '=' or '"'
    * (logfmt, RFC 5424), and as JSON object keys, before the ':' */
-  lm_suffix *key_names, *key_names_json, *value_names_json;
+  lm_suffix *key_names, *key_names_json;
+  lm_suffix *keyword_names_json;   /* json 2: a keyword's name as a JSON name */
   lm_error err;
   char err_file[512];
   char err_msg[1024];
@@ -210,6 +211,7 @@ struct lm_masker {
   lm_buf secret;                   /* one secret's text, for rendering */
   lm_buf mask;                     /* one rendered mask */
   lm_buf mask2;
+  void *json_frames;               /* fmt_json.c's parse stack */
   /* counters */
   lm_totals totals;
   lm_rule_stats *rstats;
@@ -224,6 +226,12 @@ struct lm_cands {
   uint32_t *v;
   size_t n, cap;
   int block;                       /* a block rule is among them */
+  /* with `record`: every keyword occurrence (start, end, keyword id) in
+   * text order, so that a part of the text knows its candidates without
+   * a walk of its own */
+  int record;
+  uint32_t *hits;
+  size_t nhits, hitcap;
 };
 typedef struct lm_cands lm_cands;
 
@@ -232,6 +240,11 @@ typedef struct lm_cands lm_cands;
  * literals straight into lc's spans (with `literals`).  On a pair view
  * only keywords touching its `path=` count.  0 or -1 (OOM). */
 int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) LM_HIDDEN;
+/* Candidates of view v when it is a plain part of the line walked into
+ * `line` (with `record`): from that walk's occurrences, no walk of its own
+ * (and its known literals were found by that walk).  1 done, 0 v is no
+ * such part, -1 OOM. */
+int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands *c) LM_HIDDEN;
 /* Runs the candidate rules over v, spans into lc.  A regex limit sets
  * lc->limit.  0 or -1 (OOM). */
 int lm_scan_rules(lm_masker *m, const lm_view *v, const lm_cands *c) LM_HIDDEN;
@@ -251,6 +264,11 @@ typedef struct lm_fmt_env {
   const lm_ruleset *set;
   int keys;                        /* mask sensitive keys' values */
   int contents;                    /* the block machine will read values */
+  int read;                        /* views could find something: a keyword,
+                                      an encoding, or a keyword's name */
+  int names;                       /* a keyword's name stands as a JSON name */
+  const struct lm_cands *walk;     /* the line's keyword walk (its hits) */
+  void **frames;                   /* fmt_json.c's parse stack, kept by the masker */
   lm_buf *dec;                     /* scratch for decoding strings */
   lm_pmap *pmap;
 } lm_fmt_env;
@@ -261,6 +279,8 @@ int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 /* Format detection (detect.c).  *json_at gets the offset of JSON that
  * ends a text line behind a prefix, or (size_t)-1. */
 int lm_detect(const char *text, size_t len, size_t *json_at) LM_HIDDEN;
+/* Offset of the '{' that starts JSON ending the text, or (size_t)-1. */
+size_t lm_json_suffix(const char *text, size_t len) LM_HIDDEN;
 int lm_fmt_is_logfmt(const char *line, size_t len) LM_HIDDEN;
 int lm_fmt_is_syslog(const char *line, size_t len) LM_HIDDEN;
 int lm_fmt_syslog_has_params(const char *line, size_t len) LM_HIDDEN;
@@ -268,10 +288,13 @@ int lm_fmt_syslog_has_params(const char *line, size_t len) LM_HIDDEN;
  * logfmt's quoted values, SD values): escapes decoded, esc layer pushed. */
 lm_view *lm_fmt_string_view(lm_fmt_env *env, const lm_view *rec, size_t a, size_t b,
                             int esc) LM_HIDDEN;
-/* 1 when a rule keyword occurs in `path=` of some value of vals (or
- * reaches from it into the value): only then is a `path=value` view of
- * them worth reading (each value is read alone anyway). */
-int lm_fmt_keys_have_keyword(lm_fmt_env *env, lm_view *const *vals, size_t n) LM_HIDDEN;
+/* 1 when a rule keyword occurs in `key=value` (the value's first bytes
+ * only: where a keyword from the key reaches): only then is a view of the
+ * pair worth reading (the value is read alone anyway). */
+int lm_fmt_text_has_keyword(lm_fmt_env *env, const char *key, size_t klen, const char *value,
+                            size_t vlen) LM_HIDDEN;
+/* The parse stack of fmt_json.c, kept by the masker (freed with it). */
+void lm_fmt_json_free(void *frames) LM_HIDDEN;
 /* Queues a string's content as a record when it holds one (JSON, logfmt,
  * syslog).  0 or -1 (OOM). */
 int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) LM_HIDDEN;
@@ -302,8 +325,9 @@ int lm_json_escape(lm_buf *out, const char *s, size_t n) LM_HIDDEN;
 void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
 /* The sensitive key names (and, with `json`, the names keywords of
  * `rules` hold before '=' or ':') as the fast path's key-name check:
- * json 0 before '=' or '"', 1 before a JSON key's ':', 2 before the ','
- * or '}' after a JSON string value (names of name/value lists). */
+ * json 0 before '=' or '"'; 1 in JSON, before a key's ':' or the ',' or
+ * '}' after a string value (a name of a name/value list); 2 the same for
+ * the keyword names alone. */
 lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
                           size_t nrules) LM_HIDDEN;
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) LM_HIDDEN;

@@ -325,15 +325,15 @@ lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
   size_t n = k ? k->mask.n : NBUILTIN;
   /* JSON: before the ':' of a key, or before the ',' or '}' after a
    * string value (a name of a name/value list) */
-  lm_suffix *s = json == 1   ? lm_suffix_new("_-. \"\t\r\n", ":")
-                 : json == 2 ? lm_suffix_new("_-. \"\t\r\n", ",}")
-                             : lm_suffix_new("_-. ", "=\"");
+  lm_suffix *s = json ? lm_suffix_new("_-. \"\t\r\n", ":,}") : lm_suffix_new("_-. ", "=\"");
   if (!s)
     return NULL;
   if (json && add_keyword_stems(s, rules, nrules)) {
     lm_suffix_free(s);
     return NULL;
   }
+  if (json == 2)
+    n = 0; /* the keyword names alone */
   for (size_t i = 0; i < n; i++) {
     if (!norm[i].len)
       continue;

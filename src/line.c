@@ -27,7 +27,9 @@ static const lm_view *decoded_view(lm_masker *m, const lm_view *v, unsigned enc)
 static int read_view(lm_masker *m, const lm_view *v, const lm_cands *given, int *openers) {
   const lm_cands *c = given;
   if (!c) {
-    if (lm_scan_walk(m, v, m->cand_view, m->only_rule < 0))
+    /* a plain part of the line has the line's walk; others walk */
+    int rc = lm_scan_part(m, m->cand_line, v, m->cand_view);
+    if (rc < 0 || (rc == 0 && lm_scan_walk(m, v, m->cand_view, m->only_rule < 0)))
       return -1;
     c = m->cand_view;
   }
@@ -71,19 +73,18 @@ static int names_a_key(const lm_ruleset *set, const char *line, size_t len, int 
   const unsigned char *u = (const unsigned char *)line;
   switch (fmt) {
   case LM_FMT_JSON:
-    return lm_suffix_any(set->key_names_json, u, len) ||
-           lm_suffix_any(set->value_names_json, u, len);
+    return lm_suffix_any(set->key_names_json, u, len);
   case LM_FMT_LOGFMT:
   case LM_FMT_SD:
     return lm_suffix_any(set->key_names, u, len);
   case LM_FMT_SYSLOG:
-    /* structured data, or a message in JSON or logfmt */
-    return lm_suffix_any(set->key_names, u, len) || lm_suffix_any(set->key_names_json, u, len) ||
-           lm_suffix_any(set->value_names_json, u, len);
+    /* structured data or a logfmt message, and a JSON message at the end */
+    return lm_suffix_any(set->key_names, u, len) ||
+           (json_at != (size_t)-1 &&
+            lm_suffix_any(set->key_names_json, u + json_at, len - json_at));
   default:
     return json_at != (size_t)-1 &&
-           (lm_suffix_any(set->key_names_json, u + json_at, len - json_at) ||
-            lm_suffix_any(set->value_names_json, u + json_at, len - json_at));
+           lm_suffix_any(set->key_names_json, u + json_at, len - json_at);
   }
 }
 
@@ -169,15 +170,30 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   int fmt = m->format;
   if (fmt == LM_FMT_AUTO)
     fmt = lm_detect(line, len, &json_at);
+  if (fmt == LM_FMT_SYSLOG)
+    json_at = lm_json_suffix(line, len);
   int keys = m->only_rule < 0;
   int openers = m->cand_line->block;
   lc->enc = lm_encodings(line, len);
   if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc &&
       !names_a_key(set, line, len, fmt, json_at))
     return 0; /* most lines: nothing any step below could find */
-  /* values are block contents only where a block can be open or open */
-  lm_fmt_env env = {lc, set, keys, m->block.rule >= 0 || openers || lm_hides_letters(line, len, lc->enc),
-                    &m->dec, &m->pmap};
+  /* values are block contents only where a block can be open or open;
+   * views are read only where they could find what the line's walk did
+   * not: a keyword, something encoded, or a keyword's name a JSON pair
+   * turns into `name=` */
+  int names = (fmt != LM_FMT_TEXT || json_at != (size_t)-1) &&
+              lm_suffix_any(set->keyword_names_json, (const unsigned char *)line, len);
+  lm_fmt_env env = {lc,
+                    set,
+                    keys,
+                    m->block.rule >= 0 || openers || lm_hides_letters(line, len, lc->enc),
+                    m->cand_line->n || lc->enc || names,
+                    names,
+                    m->cand_line,
+                    &m->json_frames,
+                    &m->dec,
+                    &m->pmap};
   if (!env.contents)
     openers = 0;
   /* the long way: the line's view must outlive this call (regions and
@@ -282,11 +298,11 @@ int lm_line_spans(lm_masker *m, const char *line, size_t len, int counting, unsi
   } else if (rc == 0 && lc->spans.n && m->only_rule < 0) {
     rc = lm_spans_repeats(lc);
   }
-  if (rc == 0) {
+  if (rc == 0 && lc->spans.n)
     lm_spans_merge(lc);
-    if (counting)
-      lm_line_count(m, *flags);
-  }
+  if (rc == 0 && counting && (lc->spans.n || m->ntested || *flags || lc->fallbacks ||
+                              lc->blocks_opened || lc->blocks_cut || lc->trips))
+    lm_line_count(m, *flags);
   for (size_t i = 0; i < m->ntested; i++)
     m->tested[m->tested_list[i]] = 0;
   m->ntested = 0;

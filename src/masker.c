@@ -32,6 +32,7 @@ lm_masker *lm_masker_new(const lm_ruleset *set) {
     lm_masker_free(m);
     return NULL;
   }
+  m->cand_line->record = 1; /* parts of the line reuse its walk */
   /* A bigger JIT stack than PCRE2's 32 KiB default, still bounded: past it
    * the match fails with a limit error and the line is masked whole. */
   m->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
@@ -55,6 +56,7 @@ void lm_masker_free(lm_masker *m) {
   lm_cands_free(m->cand_line);
   lm_cands_free(m->cand_view);
   lm_lctx_free(&m->lc);
+  lm_fmt_json_free(m->json_frames);
   lm_buf_wipe_free(&m->dec);
   lm_pmap_free(&m->pmap);
   lm_buf_wipe_free(&m->out);

@@ -59,7 +59,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   lm_keys_free(set->keys);
   lm_suffix_free(set->key_names);
   lm_suffix_free(set->key_names_json);
-  lm_suffix_free(set->value_names_json);
+  lm_suffix_free(set->keyword_names_json);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
   free(set->kw_rules);
@@ -370,7 +370,7 @@ typedef struct built {
   char **kw;
   uint32_t *kw_first, *kw_count, *kw_rules;
   lm_ac *ac;
-  lm_suffix *key_names, *key_names_json, *value_names_json;
+  lm_suffix *key_names, *key_names_json, *keyword_names_json;
   pcre2_code *pem_body;
 } built;
 
@@ -387,7 +387,7 @@ static void built_free(built *b) {
   lm_ac_free(b->ac);
   lm_suffix_free(b->key_names);
   lm_suffix_free(b->key_names_json);
-  lm_suffix_free(b->value_names_json);
+  lm_suffix_free(b->keyword_names_json);
   pcre2_code_free(b->pem_body);
   memset(b, 0, sizeof *b);
 }
@@ -520,8 +520,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     goto nomem;
   b.key_names = lm_keys_suffix(set, 0, NULL, 0);
   b.key_names_json = lm_keys_suffix(set, 1, rules, nmatch);
-  b.value_names_json = lm_keys_suffix(set, 2, rules, nmatch);
-  if (!b.key_names || !b.key_names_json || !b.value_names_json)
+  b.keyword_names_json = lm_keys_suffix(set, 2, rules, nmatch);
+  if (!b.key_names || !b.key_names_json || !b.keyword_names_json)
     goto nomem;
   int errcode;
   PCRE2_SIZE erroff;
@@ -585,7 +585,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->max_keyword = longest;
   set->key_names = b.key_names;
   set->key_names_json = b.key_names_json;
-  set->value_names_json = b.value_names_json;
+  set->keyword_names_json = b.keyword_names_json;
   set->pem_body = b.pem_body;
   set->any_drop = any_drop;
   set->compiled = 1;

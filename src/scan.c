@@ -9,6 +9,7 @@
 void lm_cands_free(lm_cands *c) {
   if (c) {
     free(c->v);
+    free(c->hits);
     free(c);
   }
 }
@@ -70,6 +71,16 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   if (w->v->nmembers && inside_member(w->v, start, end))
     return 0;
   lm_cands *c = w->c;
+  if (c->record) {
+    if (lm_vec_grow((void **)&c->hits, &c->hitcap, 3 * (c->nhits + 1), sizeof *c->hits)) {
+      w->oom = 1;
+      return 1;
+    }
+    c->hits[3 * c->nhits] = (uint32_t)start;
+    c->hits[3 * c->nhits + 1] = (uint32_t)end;
+    c->hits[3 * c->nhits + 2] = id;
+    c->nhits++;
+  }
   for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
     uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
     if (m->cand_mark[r])
@@ -89,13 +100,18 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
+static int cmp_hit(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The candidates in c->v: unmarked, left out when not run (rule tests)
+ * or when v lacks their required bytes, sorted. */
+static void finish(lm_masker *m, const lm_view *v, lm_cands *c) {
   const lm_ruleset *set = m->set;
-  c->n = 0;
-  c->block = 0;
-  walk_ctx w = {m, v, c, literals, 0};
-  lm_ac_scan(set->ac, (const unsigned char *)v->text, v->len, on_hit, &w);
   size_t k = 0;
+  if (!c->n)
+    return;
   for (size_t i = 0; i < c->n; i++) {
     uint32_t r = c->v[i];
     m->cand_mark[r] = 0;
@@ -108,14 +124,65 @@ int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
     c->block |= rule->block_end != NULL;
   }
   c->n = k;
+  /* rule order, so results never depend on keyword order in the line */
+  if (c->n > 1)
+    qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+}
+
+int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
+  c->n = 0;
+  c->block = 0;
+  c->nhits = 0;
+  walk_ctx w = {m, v, c, literals, 0};
+  lm_ac_scan(m->set->ac, (const unsigned char *)v->text, v->len, on_hit, &w);
+  finish(m, v, c);
   if (w.oom) {
     m->lc.oom = 1;
     return -1;
   }
-  /* rule order, so results never depend on keyword order in the line */
-  if (c->n > 1)
-    qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+  /* the walk reports quarter by quarter, not in text order */
+  if (c->nhits > 1)
+    qsort(c->hits, c->nhits, 3 * sizeof *c->hits, cmp_hit);
   return 0;
+}
+
+int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands *c) {
+  const lm_lctx *lc = &m->lc;
+  if (!line->record || v->nsegs != 1 || v->segs[0].map || v->kind != LM_VIEW_RECORD ||
+      v->segs[0].re - v->segs[0].rs != v->len || v->text != lc->line + v->segs[0].rs)
+    return 0;
+  size_t rs = v->segs[0].rs, re = v->segs[0].re;
+  c->n = 0;
+  c->block = 0;
+  size_t lo = 0, hi = line->nhits;
+  while (lo < hi) { /* the first occurrence starting at rs or later */
+    size_t mid = (lo + hi) / 2;
+    if (line->hits[3 * mid] < rs)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const lm_ruleset *set = m->set;
+  for (size_t h = lo; h < line->nhits && line->hits[3 * h] < re; h++) {
+    if (line->hits[3 * h + 1] > re)
+      continue;
+    uint32_t id = line->hits[3 * h + 2];
+    for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
+      uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
+      if (m->cand_mark[r])
+        continue;
+      if (lm_vec_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v)) {
+        for (size_t i = 0; i < c->n; i++)
+          m->cand_mark[c->v[i]] = 0;
+        m->lc.oom = 1;
+        return -1;
+      }
+      m->cand_mark[r] = 1;
+      c->v[c->n++] = r;
+    }
+  }
+  finish(m, v, c);
+  return 1;
 }
 
 static int is_quote(char c) { return c == '"' || c == '\''; }
