@@ -342,25 +342,19 @@ static void submit(struct parallel *p, struct job *job)
 }
 
 /* Start of the last `lines` lines of [data, data+len), which ends with a
- * line end; 0 when it holds fewer. */
-static size_t tail_start(const char *data, size_t len, size_t lines)
+ * line end.  When it holds fewer, 0 and *held the number it holds. */
+static size_t tail_start(const char *data, size_t len, size_t lines, size_t *held)
 {
-  size_t i = len;
   size_t seen = 0;
-  while (i > 0) {
-    if (data[i - 1] == '\n' && i != len && ++seen == lines)
-      return i;
-    i--;
+  size_t n = len ? len - 1 : 0; /* the last line end ends the last line */
+  const char *nl;
+  while (n > 0 && (nl = memrchr(data, '\n', n)) != NULL) {
+    if (++seen == lines)
+      return (size_t)(nl - data) + 1;
+    n = (size_t)(nl - data);
   }
+  *held = len ? seen + 1 : 0;
   return 0;
-}
-
-static size_t count_lines(const char *data, size_t len)
-{
-  size_t n = 0;
-  for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-    n++;
-  return n;
 }
 
 /* The last `lines` lines before the next job: those of [data, data+len)
@@ -371,14 +365,15 @@ static size_t count_lines(const char *data, size_t len)
 static size_t prime_next(struct bytes *prime, const char *data, size_t len, size_t lines,
                          int dry_run)
 {
-  size_t have = count_lines(data, len);
-  if (have >= lines) {
-    size_t t = tail_start(data, len, lines);
+  size_t have = 0;
+  size_t t = tail_start(data, len, lines, &have);
+  if (t > 0 || have >= lines) {
     if (dry_run)
       return len - t;
     return bytes_set(prime, data + t, len - t) == 0 ? prime->len : SIZE_MAX;
   }
-  size_t keep = prime->len ? tail_start(prime->data, prime->len, lines - have) : 0;
+  size_t unused;
+  size_t keep = prime->len ? tail_start(prime->data, prime->len, lines - have, &unused) : 0;
   if (dry_run)
     return prime->len - keep + len;
   if (prime->len) {
