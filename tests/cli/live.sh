@@ -11,7 +11,7 @@ RULES="--no-default-rules -r $top_srcdir/tests/cases/common.rules --format text"
 # Waits (up to 20 s, a hang guard, not a timing) until file $1 holds $2 lines.
 wait_lines() {
   i=0
-  while [ "$(wc -l < "$1")" -lt "$2" ]; do
+  while [ "$(cat "$1" 2> /dev/null | wc -l)" -lt "$2" ]; do
     i=$((i + 1))
     [ "$i" -le 200 ] || return 1
     sleep 0.1
@@ -19,7 +19,9 @@ wait_lines() {
 }
 # Starts logmask ARGS on a FIFO kept open by fd 3; sets $pid.
 start() {
-  rm -f "$T/in"
+  # no output file until this logmask makes it (after its exec): a
+  # previous run's output must not count as this one's
+  rm -f "$T/in" "$T/out"
   mkfifo "$T/in"
   "$@" < "$T/in" > "$T/out" 2> "$T/err" &
   pid=$!
