@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -17,6 +18,12 @@
 /* The read size tests may choose; larger values only waste memory. */
 #define CHUNK_SIZE_DEFAULT ((size_t)64 * 1024)
 #define CHUNK_SIZE_MAX ((size_t)16 * 1024 * 1024)
+/* Threads by default: one per CPU, at most this many.  One thread reads
+ * and writes for all workers and each keeps four jobs of 512 KiB queued:
+ * past 8 workers that thread, not masking, sets the pace, and memory grows
+ * for nothing. */
+#define JOBS_DEFAULT_MAX 8u
+#define JOBS_MAX 256u
 
 enum long_only {
   OPT_NO_DEFAULT_RULES = 256,
@@ -111,8 +118,9 @@ static const char usage_text[] =
   "                          output is a terminal; use behind tail -f)\n"
   "      --max-line=BYTES    longer lines are scanned in overlapping windows\n"
   "                          (default 1M; suffixes K, M, G)\n"
-  "  -j, --jobs=N            mask on N threads (0: one per core; default 1);\n"
-  "                          output is identical to -j 1, in input order\n"
+  "  -j, --jobs=N            mask on N threads (0: one per CPU; default\n"
+  "                          LOGMASK_JOBS, else one per CPU up to 8); output\n"
+  "                          is identical to -j 1, in input order\n"
   "  -z, --gzip-output       write gzip (gzip input is always recognised)\n"
   "      --gzip-level=N      gzip level 0-9 (default 6); implies -z\n"
   "      --chunk-size=BYTES  read size (default 64K); for tests only\n"
@@ -194,6 +202,33 @@ static int usage_error(const char *fmt, const char *arg)
   return CLI_EXIT_USAGE;
 }
 
+/* CPUs this process may run on (its affinity mask, so taskset and cpusets
+ * count), else the online ones. */
+static unsigned usable_cpus(void)
+{
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return (unsigned)CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (unsigned)n : 1u;
+}
+
+/* -j and LOGMASK_JOBS: 0 is one thread per usable CPU.  -1 when `arg` is
+ * not a count from 0 to JOBS_MAX. */
+static int parse_jobs(const char *arg, unsigned *jobs)
+{
+  char *end;
+  errno = 0;
+  unsigned long j = strtoul(arg, &end, 10);
+  if (errno || end == arg || *end || arg[0] == '-' || j > JOBS_MAX)
+    return -1;
+  if (j == 0)
+    j = usable_cpus() < JOBS_MAX ? usable_cpus() : JOBS_MAX;
+  *jobs = (unsigned)j;
+  return 0;
+}
+
 static int out_of_memory(void)
 {
   fputs("logmask: out of memory\n", stderr);
@@ -224,7 +259,7 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
   opts->format = "auto";
   opts->line_buffered = -1;
   opts->gzip_level = -1;
-  opts->jobs = 1;
+  opts->jobs = 0; /* chosen after the options: -j, LOGMASK_JOBS, the CPUs */
   opts->chunk_size = CHUNK_SIZE_DEFAULT;
 
   int c;
@@ -251,19 +286,10 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       break;
     case OPT_CHECK: opts->check = 1; break;
     case 'z': if (opts->gzip_level < 0) opts->gzip_level = 6; break;
-    case 'j': {
-      char *end;
-      errno = 0;
-      unsigned long j = strtoul(optarg, &end, 10);
-      if (errno || end == optarg || *end || j > 256)
+    case 'j':
+      if (parse_jobs(optarg, &opts->jobs) != 0)
         return usage_error("--jobs: not a thread count from 0 to 256: '%s'", optarg);
-      if (j == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        j = n > 0 ? (unsigned long)n : 1;
-      }
-      opts->jobs = (unsigned)j;
       break;
-    }
     case OPT_GZIP_LEVEL:
       if (optarg[0] < '0' || optarg[0] > '9' || optarg[1] != '\0')
         return usage_error("--gzip-level: not a level from 0 to 9: '%s'", optarg);
@@ -306,6 +332,17 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
     const char *env = getenv("LOGMASK_HASH_KEY_FILE");
     if (env && *env)
       opts->hash_key_file = env;
+  }
+
+  if (opts->jobs == 0) {
+    const char *env = getenv("LOGMASK_JOBS");
+    if (env && *env) {
+      if (parse_jobs(env, &opts->jobs) != 0)
+        return usage_error("LOGMASK_JOBS: not a thread count from 0 to 256: '%s'", env);
+    } else {
+      unsigned cpus = usable_cpus();
+      opts->jobs = cpus < JOBS_DEFAULT_MAX ? cpus : JOBS_DEFAULT_MAX;
+    }
   }
 
   if (opts->hash_key_id && !opts->hash_key_file)

@@ -36,7 +36,7 @@ struct cli_options {
   int test_rules;
   int line_buffered;          /* -1 = decide from isatty(stdout) */
   int gzip_level;             /* -z: 0..9; -1 writes plain text */
-  unsigned jobs;              /* -j: masking threads, 1 = serial */
+  unsigned jobs;              /* -j, LOGMASK_JOBS or the CPUs (up to 8); 1 = serial */
   struct cli_list mask_keys;  /* --mask-keys lists (comma-separated) */
   struct cli_list keep_keys;  /* --keep-keys lists */
   size_t max_line;            /* 0 = library default */

@@ -77,3 +77,30 @@ int signals_wait_readable(int fd)
   sigprocmask(SIG_SETMASK, &before, NULL);
   return readable;
 }
+
+int signals_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+  sigset_t stops, before;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGTERM);
+  sigaddset(&stops, SIGINT);
+  if (sigprocmask(SIG_BLOCK, &stops, &before) < 0) {
+    int ready = poll(fds, nfds, timeout_ms);
+    return ready < 0 ? 0 : ready;
+  }
+  int rc = -1;
+  if (stop_signal == 0) {
+    struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+    rc = ppoll(fds, nfds, timeout_ms < 0 ? NULL : &ts, &before);
+    if (rc < 0 && errno == EINTR) {
+      rc = stop_signal != 0 ? -1 : 0;
+    } else if (rc < 0) {
+      /* cannot wait: call every fd ready and let the reads report */
+      for (nfds_t i = 0; i < nfds; i++)
+        fds[i].revents = fds[i].events;
+      rc = (int)nfds;
+    }
+  }
+  sigprocmask(SIG_SETMASK, &before, NULL);
+  return rc;
+}

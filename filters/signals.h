@@ -8,6 +8,7 @@
 #ifndef LOGMASK_SIGNALS_H
 #define LOGMASK_SIGNALS_H
 
+#include <poll.h>
 #include <signal.h>
 
 /* Installs the handlers (without SA_RESTART, so a blocked read returns
@@ -22,5 +23,11 @@ int signals_stop_requested(void);
  * between checking the flag and blocking.  Returns 1 when readable (or in
  * error: let read(2) report it), 0 when a stop was requested. */
 int signals_wait_readable(int fd);
+
+/* poll(2) over `fds` for at most timeout_ms (-1: no limit), woken by a stop
+ * request the same race-free way.  Returns -1 when a stop was requested, 0
+ * when nothing is ready (the time ran out, or another signal came), else
+ * the number of fds with revents set. */
+int signals_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 
 #endif
