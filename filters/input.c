@@ -76,8 +76,19 @@ static enum input_result pump(const struct input_config *cfg, const char *name,
 {
   *refused = 0;
   for (;;) {
-    if (!signals_wait_readable(fd))
+    int wait = signals_wait_readable(fd);
+    if (wait == SIGNALS_STOP)
       return INPUT_STOPPED;
+    if (wait == SIGNALS_HANGUP) {
+      /* every complete line read so far goes to the old file first */
+      lm_status status = lm_stream_flush(stream);
+      if (status != LM_OK) {
+        *refused = 1;
+        return stream_failure(cfg, stream, name, status);
+      }
+      output_reopen(cfg->out);
+      continue;
+    }
     ssize_t n = read(fd, cfg->buffer, cfg->chunk_size);
     if (n == 0)
       return INPUT_DONE;

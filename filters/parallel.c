@@ -323,7 +323,7 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
 {
   struct bytes carry = {0}, prime = {0};
   enum input_result result = INPUT_DONE;
-  int failed = 0, eof = 0, first = 1;
+  int failed = 0, eof = 0, first = 1, hangup = 0;
   rest->fallback = 0;
   while (!eof) {
     struct job *job = next_slot(p, cfg, name, &failed);
@@ -343,9 +343,14 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
         break;
       if (job->in.len >= MAX_CUT)
         break;
-      if (!signals_wait_readable(fd)) {
+      int wait = signals_wait_readable(fd);
+      if (wait == SIGNALS_STOP) {
         result = INPUT_STOPPED;
         eof = 1;
+        break;
+      }
+      if (wait == SIGNALS_HANGUP) {
+        hangup = 1;
         break;
       }
       if (bytes_reserve(&job->in, CHUNK) != 0)
@@ -373,10 +378,13 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
         first = 0;
       }
     }
-    if (!eof && !cut)
+    if (!eof && !cut && !hangup)
       goto serial; /* a line too long to cut around */
     if (!eof) {
-      size_t keep = (size_t)(cut - job->in.data) + 1;
+      /* SIGHUP: the complete lines read so far are masked and written now */
+      if (!cut && job->in.len)
+        cut = memrchr(job->in.data, '\n', job->in.len);
+      size_t keep = cut ? (size_t)(cut - job->in.data) + 1 : 0;
       if (bytes_set(&carry, job->in.data + keep, job->in.len - keep) != 0)
         goto oom;
       job->in.len = keep;
@@ -388,6 +396,14 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
     }
     if (job->in.len)
       submit(p, job);
+    if (hangup) {
+      hangup = 0;
+      if (drain(p, cfg, name, &failed) != 0) {
+        result = INPUT_BAD_OUTPUT;
+        break;
+      }
+      output_reopen(cfg->out);
+    }
   }
   if (drain(p, cfg, name, &failed) != 0)
     result = INPUT_BAD_OUTPUT;

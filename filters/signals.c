@@ -8,6 +8,13 @@
 #include <string.h>
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t hangup;
+
+static void on_hangup(int signo)
+{
+  (void)signo;
+  hangup = 1;
+}
 
 static void on_stop(int signo)
 {
@@ -36,10 +43,19 @@ int signals_install(void)
     return -1;
   if (old_int.sa_handler != SIG_IGN && sigaction(SIGINT, &action, NULL) < 0)
     return -1;
+  /* SIGHUP (log rotation) flushes and goes on; ignored when the filter was
+   * started with it ignored (nohup). */
+  struct sigaction old_hup;
+  if (sigaction(SIGHUP, NULL, &old_hup) < 0)
+    return -1;
+  action.sa_handler = on_hangup;
+  if (old_hup.sa_handler != SIG_IGN && sigaction(SIGHUP, &action, NULL) < 0)
+    return -1;
   sigset_t stops;
   sigemptyset(&stops);
   sigaddset(&stops, SIGTERM);
   sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGHUP);
   if (sigprocmask(SIG_UNBLOCK, &stops, NULL) < 0)
     return -1;
 
@@ -55,25 +71,40 @@ int signals_stop_requested(void)
   return stop_signal;
 }
 
+int signals_take_hangup(void)
+{
+  if (!hangup)
+    return 0;
+  hangup = 0;
+  return 1;
+}
+
 int signals_wait_readable(int fd)
 {
   sigset_t stops, before;
   sigemptyset(&stops);
   sigaddset(&stops, SIGTERM);
   sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGHUP);
   if (sigprocmask(SIG_BLOCK, &stops, &before) < 0)
-    return 1;
-  int readable = 1;
+    return SIGNALS_READABLE;
+  int result = SIGNALS_READABLE;
   if (stop_signal != 0) {
-    readable = 0;
+    result = SIGNALS_STOP;
+  } else if (signals_take_hangup()) {
+    result = SIGNALS_HANGUP;
   } else {
-    /* ppoll unblocks the stop signals only while it waits, so a request
-     * arriving after the check above still wakes it. */
+    /* ppoll unblocks the signals only while it waits, so a request
+     * arriving after the checks above still wakes it. */
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int rc = ppoll(&pfd, 1, NULL, &before);
-    if (rc < 0 && errno == EINTR && stop_signal != 0)
-      readable = 0;
+    if (rc < 0 && errno == EINTR) {
+      if (stop_signal != 0)
+        result = SIGNALS_STOP;
+      else if (signals_take_hangup())
+        result = SIGNALS_HANGUP;
+    }
   }
   sigprocmask(SIG_SETMASK, &before, NULL);
-  return readable;
+  return result;
 }
