@@ -173,6 +173,39 @@ START_TEST(default_list) {
   ck_assert_uint_gt(n, 10);
   ck_assert_ptr_null(lm_env_default_ignore(n));
   ck_assert_ptr_null(lm_env_default_ignore((size_t)-1));
+  /* logmask(1) documents the list: every glob must be in it */
+  const char *top = getenv("top_srcdir");
+  if (!top)
+    return;
+  char path[1024];
+  snprintf(path, sizeof path, "%s/filters/logmask.1", top);
+  FILE *f = fopen(path, "r");
+  ck_assert_ptr_nonnull(f);
+  static char page[1 << 17];
+  size_t len = fread(page, 1, sizeof page - 1, f);
+  fclose(f);
+  page[len] = '\0';
+  const char *list = strstr(page, "The default ignore list");
+  ck_assert_ptr_nonnull(list);
+  list = strstr(list, ".nf\n");
+  ck_assert_ptr_nonnull(list);
+  const char *end = strstr(list, ".fi");
+  ck_assert_ptr_nonnull(end);
+  size_t documented = 0;
+  for (const char *p = list; p < end; p++)
+    documented += *p == ',';
+  ck_assert_uint_eq(documented + 1, n); /* as many entries as the library has */
+  for (size_t i = 0; i < n; i++) {
+    char entry[64];
+    snprintf(entry, sizeof entry, "%s,", lm_env_default_ignore(i));
+    const char *at = strstr(list, entry);
+    if (!at || at > end) {
+      snprintf(entry, sizeof entry, "%s\n.fi", lm_env_default_ignore(i));
+      at = strstr(list, entry);
+    }
+    ck_assert_msg(at && at <= end, "logmask.1 lacks default ignore glob %s",
+                  lm_env_default_ignore(i));
+  }
 }
 END_TEST
 
