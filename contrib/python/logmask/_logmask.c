@@ -24,7 +24,9 @@
 
 #include <logmask.h>
 
+#ifndef MIN_RELEASE
 #define MIN_RELEASE 2048
+#endif
 #define FIND_FIRST 64
 
 /* ------------------------------------------------------------------ */
