@@ -16,11 +16,15 @@ wait_lines() {
 }
 
 # Waits up to 10 s until process $1 catches SIGHUP (its handler is set
-# once the rules are compiled; a SIGHUP before that would end it).
+# once the rules are compiled; a SIGHUP before that would end it).  The
+# forked shell catches it too (setup's trap) until it execs logmask: the
+# process must be logmask by then.
 wait_catching_hup() {
   i=0
   while [ $i -lt 200 ]; do
+    comm=$(cat "/proc/$1/comm" 2> /dev/null || true)
     mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2> /dev/null || true)
+    case $comm in *logmask*) ;; *) mask= ;; esac
     [ -n "$mask" ] && [ $((0x$mask & 1)) -eq 1 ] && return 0
     sleep 0.05; i=$((i + 1))
   done
