@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +169,13 @@ struct parallel *parallel_new(const lm_ruleset *set, const char *format, unsigne
     parallel_free(p, NULL);
     return NULL;
   }
-  for (unsigned i = 0; i < jobs; i++) {
+  /* Workers start with every signal blocked: a stop request or SIGHUP
+   * must reach the main thread, whose ppoll it has to wake. */
+  sigset_t all, before;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &before);
+  int failed = 0;
+  for (unsigned i = 0; i < jobs && !failed; i++) {
     struct worker *w = &p->workers[i];
     w->pool = p;
     w->masker = lm_masker_new(set);
@@ -176,11 +183,16 @@ struct parallel *parallel_new(const lm_ruleset *set, const char *format, unsigne
         pthread_create(&w->thread, NULL, worker_main, w) != 0) {
       lm_masker_free(w->masker);
       w->masker = NULL;
-      parallel_free(p, NULL);
-      return NULL;
+      failed = 1;
+      break;
     }
     w->started = 1;
     p->nworkers++;
+  }
+  pthread_sigmask(SIG_SETMASK, &before, NULL);
+  if (failed) {
+    parallel_free(p, NULL);
+    return NULL;
   }
   return p;
 }
