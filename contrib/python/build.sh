@@ -28,7 +28,7 @@ fi
 work="$build/contrib/python/work"
 rm -rf "$work" "$target.new"
 mkdir -p "$work"
-cp -R "$src/contrib/python/logmask" "$src/contrib/python/setup.py" \
+cp -R "$src/contrib/python/logmask" "$src/contrib/python/ext" "$src/contrib/python/setup.py" \
   "$src/contrib/python/pyproject.toml" "$src/contrib/python/README.md" "$work/"
 chmod -R u+w "$work"
 rm -rf "$work/logmask/__pycache__"

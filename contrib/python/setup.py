@@ -123,12 +123,16 @@ def header_version(include_dirs):
 
 build = os.environ.get("LOGMASK_BUILD")
 opts = from_build_tree(build) if build else from_pkg_config()
-warnings = ["-std=gnu11", "-Wall", "-Wextra", "-Wno-missing-field-initializers"]
+warnings = ["-std=gnu11", "-fvisibility=hidden", "-Wall", "-Wextra",
+            "-Wno-missing-field-initializers"]
 if os.environ.get("LOGMASK_WERROR"):
     warnings.append("-Werror")
 opts["extra_compile_args"] = warnings + opts["extra_compile_args"]
 
 setup(
     version=header_version(opts["include_dirs"]),
-    ext_modules=[Extension("logmask._logmask", ["logmask/_logmask.c"], **opts)],
+    ext_modules=[Extension("logmask._logmask",
+                           ["ext/module.c", "ext/errors.c", "ext/pool.c", "ext/build.c",
+                            "ext/mask.c", "ext/find.c"],
+                           depends=["ext/ext.h"], **opts)],
 )
