@@ -63,6 +63,23 @@ static int found_add(struct found *f, const lm_finding *x, size_t n, unsigned lo
   return 0;
 }
 
+/* Where the lines before `pos` that can change how the line at `pos` is
+ * masked begin (lm_ruleset_context_lines of them): priming with more would
+ * cost time quadratic in a text of many crowded lines. */
+static size_t context_start(const lm_ruleset *set, const char *text, size_t pos)
+{
+  size_t lines = lm_ruleset_context_lines(set), i = pos;
+  if (lines == 0)
+    return pos;
+  /* text[pos - 1] is the '\n' ending the previous line */
+  while (i > 1) {
+    if (text[i - 2] == '\n' && --lines == 0)
+      return i - 1;
+    i--;
+  }
+  return 0;
+}
+
 /* Every finding of every line of text.  A line with more than FIND_FIRST
  * findings is found again by a fresh state primed with the lines before
  * it, so the pooled state's counters count it once. */
@@ -90,7 +107,8 @@ static lm_status find_text(const lm_ruleset *set, const char *format, lm_masker 
       size_t count2 = 0;
       st = all && again ? lm_masker_set_format(again, format) : LM_ERR_NOMEM;
       if (st == LM_OK && pos > 0)
-        st = lm_masker_prime(again, text, pos);
+        st = lm_masker_prime(again, text + context_start(set, text, pos),
+                             pos - context_start(set, text, pos));
       if (st == LM_OK)
         st = lm_masker_find(again, text + pos, end - pos, all, count, &count2);
       if (st == LM_OK && found_add(f, all, count2 < count ? count2 : count, line, pos) < 0)
@@ -107,19 +125,13 @@ static lm_status find_text(const lm_ruleset *set, const char *format, lm_masker 
   return LM_OK;
 }
 
-/* Character offset of byte offset `b` of UTF-8 text, counting on from a
- * previous (byte, char) pair at or before it. */
-static Py_ssize_t char_offset(const char *text, size_t b, size_t *from_b, Py_ssize_t *from_c)
+/* Characters in UTF-8 bytes [from, to). */
+static Py_ssize_t chars_between(const char *text, size_t from, size_t to)
 {
-  if (b < *from_b) {
-    *from_b = 0;
-    *from_c = 0;
-  }
-  for (size_t i = *from_b; i < b; i++)
-    if (((unsigned char)text[i] & 0xC0) != 0x80)
-      (*from_c)++;
-  *from_b = b;
-  return *from_c;
+  Py_ssize_t n = 0;
+  for (size_t i = from; i < to; i++)
+    n += ((unsigned char)text[i] & 0xC0) != 0x80;
+  return n;
 }
 
 PyObject *lmpy_masker_find(MaskerObject *self, PyObject *arg)
@@ -169,8 +181,17 @@ PyObject *lmpy_masker_find(MaskerObject *self, PyObject *arg)
       size_t bs = f.bases[i] + x->start, be = f.bases[i] + x->end;
       Py_ssize_t cs = (Py_ssize_t)bs, ce = (Py_ssize_t)be;
       if (is_str && !ascii) {
-        cs = char_offset(p, bs, &from_b, &from_c);
-        ce = char_offset(p, be, &from_b, &from_c);
+        /* starts only grow (lines in order, findings sorted by start), so
+         * one pass over the text counts them; an end is counted from its
+         * start */
+        if (bs < from_b) {
+          from_b = 0;
+          from_c = 0;
+        }
+        from_c += chars_between(p, from_b, bs);
+        from_b = bs;
+        cs = from_c;
+        ce = cs + chars_between(p, bs, be);
       }
       PyObject *rule = Py_None, *literal = Py_None;
       const char *name = x->rule == (size_t)-1 ? lm_ruleset_literal_name(self->set, x->literal)

@@ -168,6 +168,22 @@ class FindTest(unittest.TestCase):
         self.assertEqual(len(found), 200)
         self.assertEqual(m.stats()["totals"]["lines"], 1)  # counted once
 
+    def test_offsets_across_lines(self):
+        m = logmask.Masker(literals={"K": "known-välue-1"})
+        text = "\n".join("línea %d ✓ password=pw%06dx known-välue-1 ✓" % (i, i) for i in range(50))
+        found = m.find(text)
+        self.assertEqual(len(found), 100)
+        lines = text.split("\n")
+        for f in found:
+            secret = text[f.start:f.end]
+            self.assertIn(secret, lines[f.line - 1])
+            self.assertTrue(secret == "known-välue-1" or secret.startswith("pw"), secret)
+        # a line too crowded for the first pass, after many lines
+        crowded = text + "\n" + " ".join("password=pw%06dx" % i for i in range(100))
+        found = m.find(crowded)
+        self.assertEqual(len(found), 200)
+        self.assertEqual(crowded[found[-1].start:found[-1].end], "pw000099x")
+
     def test_find_equals_mask(self):
         m = logmask.Masker()
         for line, _ in SECRET_LINES:
