@@ -40,10 +40,6 @@ static void grow_pipe(int fd)
 #endif
 }
 
-/* The library's default window overlap; smaller when --max-line is small,
- * because the overlap must stay under half a window. */
-#define DEFAULT_OVERLAP ((size_t)4096)
-
 struct run_state {
   int input_failed;   /* some input could not be read */
   int stop_signal;    /* SIGTERM/SIGINT that ended the run, or 0 */
@@ -71,13 +67,11 @@ static void mask_inputs(const struct cli_options *opts, const lm_ruleset *set,
     .buffer = buffer,
     .chunk_size = opts->chunk_size,
     .max_line = opts->max_line,
-    .overlap = DEFAULT_OVERLAP,
+    .overlap = input_overlap(opts->max_line),
     .line_buffered = opts->line_buffered >= 0 ? opts->line_buffered
                                               : isatty(st->out.fd),
     .gzip_level = opts->gzip_level,
   };
-  if (cfg.max_line != 0 && cfg.overlap >= cfg.max_line / 2)
-    cfg.overlap = cfg.max_line / 4;
   if (opts->jobs > 1) {
     cfg.parallel = parallel_new(set, opts->format, opts->jobs, cfg.max_line, cfg.overlap);
     if (!cfg.parallel)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "input.h"
 #include "logmask.h"
 #include "options.h"
 #include "output.h"
@@ -334,10 +335,8 @@ static int setup_channel(struct channel *c, const char *name, const lm_ruleset *
   c->stream = lm_stream_new(c->masker, output_write, out);
   if (!c->stream)
     return -1;
-  size_t overlap = 4096;
-  if (opts->max_line != 0 && overlap >= opts->max_line / 2)
-    overlap = opts->max_line / 4;
-  if (opts->max_line != 0 && lm_stream_set_limits(c->stream, opts->max_line, overlap) != LM_OK)
+  if (opts->max_line != 0 &&
+      lm_stream_set_limits(c->stream, opts->max_line, input_overlap(opts->max_line)) != LM_OK)
     return -1;
   /* the program's bytes as they are: no gzip guessing */
   return lm_stream_set_gzip(c->stream, LM_GZIP_OFF, -1) == LM_OK ? 0 : -1;
