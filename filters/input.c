@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "parallel.h"
+#include "output.h"
 #include "signals.h"
 
 /* Lines held back in the output batch are written once the first of them
@@ -107,6 +108,17 @@ static enum input_result pump(const struct input_config *cfg, const char *name,
     }
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int ready = signals_poll(&pfd, 1, timeout);
+    if (ready == SIGNALS_HANGUP) {
+      /* every complete line read so far goes to the old file first */
+      flush_at = -1;
+      lm_status status = lm_stream_flush(stream);
+      if (status != LM_OK) {
+        *refused = 1;
+        return stream_failure(cfg, stream, name, status);
+      }
+      output_reopen(cfg->out);
+      continue;
+    }
     if (ready < 0)
       return INPUT_STOPPED;
     if (ready == 0)

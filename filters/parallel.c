@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "signals.h"
 
 /* Bytes per job: big enough that thread hand-offs cost nothing, small
@@ -421,6 +422,8 @@ static int read_some(struct parallel *p, const struct input_config *cfg, const c
     }
     struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = p->done_fd, .events = POLLIN}};
     int ready = signals_poll(fds, 2, timeout);
+    if (ready == SIGNALS_HANGUP)
+      return -4;
     if (ready < 0)
       return -1;
     if (fds[1].revents & POLLIN && write_woken(p, cfg, name, failed) != 0)
@@ -444,7 +447,7 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
 {
   struct bytes carry = {0}, prime = {0};
   enum input_result result = INPUT_DONE;
-  int failed = 0, eof = 0, first = 1;
+  int failed = 0, eof = 0, first = 1, hangup = 0;
   rest->fallback = 0;
   while (!eof) {
     struct job *job = next_slot(p, cfg, name, &failed);
@@ -471,7 +474,9 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
         goto oom;
       size_t n = 0;
       int got = read_some(p, cfg, name, fd, job, deadline, &failed, &n);
-      if (got == 0) {
+      if (got == 0 || got == -4) {
+        /* the time is up, or SIGHUP: the lines read so far go now */
+        hangup = got == -4;
         cut = memrchr(job->in.data, '\n', job->in.len);
         break;
       }
@@ -508,10 +513,10 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
     }
     if (result == INPUT_BAD_OUTPUT)
       break;
-    if (!eof && !cut)
+    if (!eof && !cut && !hangup)
       goto serial; /* a line too long to cut around */
     if (!eof) {
-      size_t keep = (size_t)(cut - job->in.data) + 1;
+      size_t keep = cut ? (size_t)(cut - job->in.data) + 1 : 0;
       /* the lines a multi-line rule may need would not fit in memory
        * bounds: the serial path keeps that state without them */
       if (p->context_lines &&
@@ -526,6 +531,16 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
     }
     if (job->in.len)
       submit(p, job);
+    if (hangup) {
+      /* SIGHUP: every complete line read so far to the old file, then
+       * reopen it */
+      hangup = 0;
+      if (drain(p, cfg, name, &failed) != 0) {
+        result = INPUT_BAD_OUTPUT;
+        break;
+      }
+      output_reopen(cfg->out);
+    }
   }
   if (drain(p, cfg, name, &failed) != 0)
     result = INPUT_BAD_OUTPUT;

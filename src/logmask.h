@@ -151,12 +151,35 @@ LM_API lm_status lm_ruleset_add_literals_file(lm_ruleset *set, const char *path)
 
 /* Every value of a dotenv file (lm_dotenv_parse) becomes a known secret
  * named by its variable; a value spanning lines is added line by line,
- * skipping its lines shorter than the minimum.  A value the set refuses (shorter than the minimum: keep settings such as
- * DEBUG=true out of the secrets file) stops the load with FILE:LINE and the
- * variable in the error, never the value; a syntax error is LM_ERR_SYNTAX
- * with FILE:LINE.  The file's bytes are wiped after use.  Building phase
- * only. */
+ * skipping its lines shorter than the minimum.  A real application .env
+ * holds settings beside secrets:
+ *   - keys matching the built-in ignore list (lm_env_default_ignore: DEBUG,
+ *     ALLOWED_HOSTS, *_HOST, *_PORT, *_URL, ...) are skipped, unless the key
+ *     names a secret (holds SECRET, PASS, PWD, TOKEN, KEY, AUTH, CRED, PRIV,
+ *     HOOK, SALT, SIGN, CERT, DSN, SESSION or COOKIE, case ignored);
+ *   - a value shorter than the minimum length (DEBUG=True) is skipped with
+ *     one LM_DIAG_WARNING through the diag callback, "FILE:LINE: KEY: value
+ *     shorter than the minimum of N bytes, not masked";
+ *   - a URL value with a password (scheme://user:PASSWORD@host/...) also
+ *     adds the password alone, as written and percent-decoded, under the
+ *     same key; this holds for ignored keys too (DATABASE_URL, REDIS_URL).
+ * Messages name FILE:LINE and the variable, never a value.  A syntax error
+ * is LM_ERR_SYNTAX with FILE:LINE.  The file's bytes are wiped after use.
+ * Building phase only. */
 LM_API lm_status lm_ruleset_add_env_file(lm_ruleset *set, const char *path);
+
+/* lm_ruleset_add_env_file with more keys to skip: `ignore` holds n_ignore
+ * fnmatch(3) globs matched against the whole key, case ignored ("DEBUG",
+ * "*_URL", "SENTRY_*"); these apply whatever the key says.  Flags:
+ * LM_ENV_NO_DEFAULT_IGNORE leaves the built-in list out.  The globs are
+ * read during the call only. */
+#define LM_ENV_NO_DEFAULT_IGNORE 0x01u
+LM_API lm_status lm_ruleset_add_env_file_ignore(lm_ruleset *set, const char *path,
+                                                const char *const *ignore, size_t n_ignore,
+                                                unsigned flags);
+/* The built-in ignore list, one glob per index; NULL past its end.
+ * Static strings; thread-safe. */
+LM_API const char *lm_env_default_ignore(size_t index);
 
 /* Environment files (.env).  One assignment per logical line:
  *   NAME=value          unquoted: trimmed, ends at " #" (a comment)

@@ -630,10 +630,9 @@ START_TEST(secret_files) {
   ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_ERR_SYNTAX);
   ck_assert_ptr_nonnull(strstr(lm_ruleset_error(set)->message, "bad.env:2: unterminated double-quoted value of B"));
   snprintf(p, sizeof p, "%s/short.env", dir);
-  write_file(p, "GOOD=long-enough-value\nDEBUG=true\n");
-  ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_ERR_SHORT);
-  ck_assert_ptr_nonnull(strstr(lm_ruleset_error(set)->message, "short.env:2:"));
-  ck_assert_ptr_null(strstr(lm_ruleset_error(set)->message, "true"));
+  write_file(p, "GOOD=long-enough-value\nSHORT_ONE=true\n");
+  /* short values are skipped with a warning (check_envfile covers it) */
+  ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_OK);
   ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
   lm_masker *m = lm_masker_new(set);
   ASSERT_MASK(m, "a first-secret-1 b pa55-word! MIIEbodyline",
