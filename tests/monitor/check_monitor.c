@@ -85,6 +85,7 @@ START_TEST(unquoted)
   expect_one("A=plain\n", "A", "plain");
   expect_one("A=  spaced value  \n", "A", "spaced value");
   expect_one("A=value # comment\n", "A", "value");
+  expect_one("A=value\t# comment\n", "A", "value");
   expect_one("A=val#ue\n", "A", "val#ue");
   expect_one("A=\n", "A", "");
   expect_one("A = b\n", "A", "b");
@@ -92,6 +93,9 @@ START_TEST(unquoted)
   expect_one("A=crlf\r\n", "A", "crlf");
   expect_one("A=${OTHER}\n", "A", "${OTHER}");
   expect_one("\xEF\xBB\xBF" "A=bom\n", "A", "bom");
+  /* compose and python-dotenv: a '#' that starts the value is data */
+  expect_one("A=#not-a-comment\n", "A", "#not-a-comment");
+  expect_one("A= #x\n", "A", "#x");
 }
 END_TEST
 
@@ -100,6 +104,7 @@ START_TEST(export_prefix)
   expect_one("export A=1x\n", "A", "1x");
   expect_one("export   A='q'\n", "A", "q");
   expect_one("exportA=1\n", "exportA", "1");
+  expect_one("export=1\n", "export", "1");
 }
 END_TEST
 
@@ -110,6 +115,8 @@ START_TEST(single_quoted)
   expect_one("A='two\nlines'\n", "A", "two\nlines");
   expect_one("A=''\n", "A", "");
   expect_one("A=\"a'b\"\n", "A", "a'b");
+  /* compose: a backslash pair stays a pair and does not escape the quote */
+  expect_one("A='a\\\\'\n", "A", "a\\\\");
 }
 END_TEST
 
@@ -120,8 +127,102 @@ START_TEST(double_quoted)
   expect_one("A=\"# not a comment\" # comment\n", "A", "# not a comment");
   expect_one("A=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\n", "A",
              "-----BEGIN KEY-----\nabc\n-----END KEY-----");
-  expect_one("A=\"join \\\nlines\"\n", "A", "join lines");
+  /* compose and python-dotenv keep a backslash before a line end */
+  expect_one("A=\"join \\\nlines\"\n", "A", "join \\\nlines");
   expect_one("A=`back $tick`\n", "A", "back $tick");
+  expect_one("A=\"x\"# comment\n", "A", "x");
+}
+END_TEST
+
+/* docs.docker.com/compose/environment-variables/variable-interpolation/
+ * (".env file syntax") and compose-spec/compose-go dotenv/parser.go. */
+START_TEST(docker_compose)
+{
+  expect_one("VAR=VAL\n", "VAR", "VAL");
+  expect_one("VAR=\"VAL\"\n", "VAR", "VAL");
+  expect_one("VAR='VAL'\n", "VAR", "VAL");
+  expect_one("VAR=VAL # comment\n", "VAR", "VAL");
+  expect_one("VAR=VAL# not a comment\n", "VAR", "VAL# not a comment");
+  expect_one("VAR=\"VAL # not a comment\"\n", "VAR", "VAL # not a comment");
+  expect_one("VAR=\"VAL\" # comment\n", "VAR", "VAL");
+  expect_one("VAR='$OTHER'\n", "VAR", "$OTHER");
+  expect_one("VAR='${OTHER}'\n", "VAR", "${OTHER}");
+  expect_one("VAR='Let\\'s go!'\n", "VAR", "Let's go!");
+  expect_one("VAR=\"{\\\"hello\\\": \\\"json\\\"}\"\n", "VAR", "{\"hello\": \"json\"}");
+  expect_one("VAR=\"some\\tvalue\"\n", "VAR", "some\tvalue");
+  expect_one("VAR='some\\tvalue'\n", "VAR", "some\\tvalue");
+  expect_one("VAR=some\\tvalue\n", "VAR", "some\\tvalue");
+  /* compose-go: YAML-style separator, names with . - [ ] and digits first */
+  expect_one("VAR: value\n", "VAR", "value");
+  expect_one("VAR:value\n", "VAR", "value");
+  expect_one("my.app-key[0]=v1\n", "my.app-key[0]", "v1");
+  expect_one("1ST=one\n", "1ST", "one");
+  expect_one("\tINDENTED=yes\n", "INDENTED", "yes");
+}
+END_TEST
+
+/* A bare NAME (compose: taken from its environment; python-dotenv: None)
+ * assigns nothing and is no error. */
+START_TEST(bare_names)
+{
+  parsed p;
+  char *err;
+  ck_assert_int_eq(parse("A=1\nBARE\nexport ALSO # comment\nC=3\nLAST", &p, &err), 0);
+  ck_assert_uint_eq(p.n, 2);
+  ck_assert_str_eq(p.name[0], "A");
+  ck_assert_str_eq(p.name[1], "C");
+  ck_assert_uint_eq(p.line[1], 4);
+  parsed_free(&p);
+}
+END_TEST
+
+/* theskumar/python-dotenv src/dotenv/parser.py and its README. */
+START_TEST(python_dotenv)
+{
+  expect_one("'QUOTED KEY'=v\n", "QUOTED KEY", "v");
+  expect_one("a:b=c\n", "a:b", "c");
+  expect_one("K=\"\\a\\b\\f\\v\\'\"\n", "K", "\a\b\f\v'");
+  expect_one("K='it\\'s'\n", "K", "it's");
+  expect_one("K=\"multi\nline\"\n", "K", "multi\nline");
+  expect_one("K=x\r", "K", "x");
+  expect_one("K\t=\tv\n", "K", "v");
+  expect_one("n\xC3\xA4me=v\n", "n\xC3\xA4me", "v");
+  /* CR alone ends lines too */
+  parsed p;
+  char *err;
+  ck_assert_int_eq(parse("A=1\rB='x\ry'\rC=3\r", &p, &err), 0);
+  ck_assert_uint_eq(p.n, 3);
+  ck_assert_str_eq(p.value[1], "x\ry");
+  ck_assert_uint_eq(p.line[1], 2);
+  ck_assert_uint_eq(p.line[2], 4);
+  parsed_free(&p);
+}
+END_TEST
+
+/* joke2k/django-environ environ/environ.py Env.read_env: single lines of
+ * the form (export )?[A-Za-z0-9_]+=..., read whole when no other loader
+ * accepts them. */
+START_TEST(django_environ)
+{
+  expect_one("A=\"x\" junk\n", "A", "\"x\" junk");
+  expect_one("A='a'b'\n", "A", "a'b");
+  expect_one("A='a' b' # c\n", "A", "a' b");
+  expect_one("A='a\\'\n", "A", "a\\");
+  expect_one("export A=\"x\" y\n", "A", "\"x\" y");
+  parsed p;
+  char *err;
+  ck_assert_int_eq(parse("B=\"never closed\nC=x\n", &p, &err), 0);
+  ck_assert_uint_eq(p.n, 2);
+  ck_assert_str_eq(p.value[0], "\"never closed");
+  ck_assert_str_eq(p.name[1], "C");
+  ck_assert_uint_eq(p.line[1], 2);
+  parsed_free(&p);
+  /* a value spanning lines and then junk: django reads the first line */
+  ck_assert_int_eq(parse("D=\"abc\nE=\"def\"\n", &p, &err), 0);
+  ck_assert_uint_eq(p.n, 2);
+  ck_assert_str_eq(p.value[0], "\"abc");
+  ck_assert_str_eq(p.value[1], "def");
+  parsed_free(&p);
 }
 END_TEST
 
@@ -145,14 +246,19 @@ START_TEST(lines_and_order)
 }
 END_TEST
 
+/* What none of the three loaders reads is an error naming the line. */
 START_TEST(errors_name_file_and_line)
 {
   expect_error("A=1\n=2\n", "t.env:2: expected a variable name");
-  expect_error("A=1\nB\n", "t.env:2: expected '=' after the variable name");
-  expect_error("A=1\n\nB=\"open\nstill open\n", "t.env:3: unterminated double-quoted value of B");
-  expect_error("B='open\n", "t.env:1: unterminated single-quoted value of B");
-  expect_error("A=\"x\" trailing\n", "t.env:1: unexpected text after the closing quote of A");
-  expect_error("1A=x\n", "t.env:1: expected a variable name");
+  expect_error("A=1\nthis is prose\n", "t.env:2: expected '=' after the variable name");
+  expect_error("A=1\n\nB = \"open\nstill open\n", "t.env:3: unterminated double-quoted value of B");
+  expect_error("B ='open\n", "t.env:1: unterminated single-quoted value of B");
+  expect_error("A = \"x\" trailing\n", "t.env:1: unexpected text after the closing quote of A");
+  expect_error("A=1\nmy.key=\"x\ny\" z\n", "t.env:3: unexpected text after the closing quote of my.key");
+  expect_error("\"A\"=1\n", "t.env:1: expected a variable name");
+  expect_error("''=1\n", "t.env:1: expected a variable name");
+  expect_error("A\x01=1\n", "t.env:1: expected '=' after the variable name");
+  expect_error("\xC3(=1\n", "t.env:1: expected a variable name");
 }
 END_TEST
 
@@ -161,7 +267,7 @@ START_TEST(errors_never_quote_values)
 {
   parsed p;
   char *err;
-  ck_assert_int_ne(parse("PW=\"hunter2-secret\" junk\n", &p, &err), 0);
+  ck_assert_int_ne(parse("PW = \"hunter2-secret\" junk\n", &p, &err), 0);
   ck_assert_ptr_null(strstr(err, "hunter2"));
   free(err);
   parsed_free(&p);
@@ -253,6 +359,10 @@ static Suite *monitor_suite(void)
   tcase_add_test(dotenv, export_prefix);
   tcase_add_test(dotenv, single_quoted);
   tcase_add_test(dotenv, double_quoted);
+  tcase_add_test(dotenv, docker_compose);
+  tcase_add_test(dotenv, bare_names);
+  tcase_add_test(dotenv, python_dotenv);
+  tcase_add_test(dotenv, django_environ);
   tcase_add_test(dotenv, lines_and_order);
   tcase_add_test(dotenv, errors_name_file_and_line);
   tcase_add_test(dotenv, errors_never_quote_values);
