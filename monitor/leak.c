@@ -23,10 +23,8 @@ void leak_free(leak_detector *d)
 
 static int remember(leak_detector *d, const secret *s)
 {
-  leak_literal *bigger = realloc(d->lits, (d->n_lits + 1) * sizeof *bigger);
-  if (!bigger)
+  if (mon_grow(&d->lits, &d->lits_cap, d->n_lits, d->n_lits + 1, sizeof *d->lits) != 0)
     return -1;
-  d->lits = bigger;
   leak_literal *l = &d->lits[d->n_lits];
   l->name = strdup(s->name);
   l->source = strdup(s->source);

@@ -16,7 +16,7 @@ typedef struct leak_literal {
 typedef struct leak_detector {
   lm_ruleset *set;
   leak_literal *lits;     /* by literal index of the set */
-  size_t n_lits;
+  size_t n_lits, lits_cap;
   size_t n_undetectable;  /* secrets too short to be a literal */
 } leak_detector;
 

@@ -1,6 +1,8 @@
 /* check_monitor.c - unit tests of the monitor's dotenv parser (every
- * quoting form) and fingerprint format (HMAC-SHA256, lowercase hex, the
- * same text as `openssl dgst -sha256 -mac HMAC -macopt hexkey:...`). */
+ * quoting form, as docker compose, python-dotenv and django-environ read
+ * them), fingerprint format (HMAC-SHA256, lowercase hex, the same text as
+ * `openssl dgst -sha256 -mac HMAC -macopt hexkey:...`), derived keys,
+ * sealed files, the hash index and buffer growth. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -13,6 +15,10 @@
 
 #include "dotenv.h"
 #include "fingerprint.h"
+#include "index.h"
+#include "keys.h"
+#include "seal.h"
+#include "util.h"
 
 #define MAX_VARS 32
 
@@ -325,18 +331,144 @@ START_TEST(fingerprint_key_file)
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_uint_eq(st.st_mode & 0777, 0600);
   ck_assert_uint_eq((size_t)st.st_size, FP_HEX_LEN + 1);
-  ck_assert_int_eq(fp_key_load(path, read_back, &err), 0);
+  struct stat got;
+  ck_assert_int_eq(fp_key_load(path, read_back, &got, &err), 0);
   ck_assert_mem_eq(made, read_back, FP_KEY_LEN);
-  /* Refused when readable by others; creating over it is refused too. */
+  /* Read with its mode for the caller to judge; creating over it is
+   * refused; a malformed key and a symlink are refused. */
   chmod(path, 0644);
-  ck_assert_int_ne(fp_key_load(path, read_back, &err), 0);
-  ck_assert_ptr_nonnull(strstr(err, "accessible by group or others"));
+  ck_assert_int_eq(fp_key_load(path, read_back, &got, &err), 0);
+  ck_assert_uint_eq(got.st_mode & 0777, 0644);
+  ck_assert_int_ne(fp_key_create(path, made, &err), 0);
   free(err);
   err = NULL;
-  ck_assert_int_ne(fp_key_create(path, made, &err), 0);
+  char link_path[80];
+  snprintf(link_path, sizeof link_path, "%s/link", dir);
+  ck_assert_int_eq(symlink(path, link_path), 0);
+  ck_assert_int_ne(fp_key_load(link_path, read_back, &got, &err), 0);
+  free(err);
+  err = NULL;
+  unlink(link_path);
+  FILE *f = fopen(path, "w");
+  fputs("not hex\n", f);
+  fclose(f);
+  ck_assert_int_ne(fp_key_load(path, read_back, &got, &err), 0);
+  ck_assert_ptr_nonnull(strstr(err, "64 hex digits"));
   free(err);
   unlink(path);
   rmdir(dir);
+}
+END_TEST
+
+/* HKDF-Expand per RFC 5869 test case 3 gives the construction; here the
+ * derived keys must differ from each other and from the key, be stable,
+ * and (when openssl(1) has `kdf`) equal its HKDF. */
+START_TEST(derived_keys)
+{
+  keyring k;
+  memcpy(k.fp, key32, FP_KEY_LEN);
+  ck_assert_int_eq(keyring_derive(&k), 0);
+  ck_assert(memcmp(k.state, k.audit, MAC_LEN) != 0);
+  ck_assert(memcmp(k.state, k.head, MAC_LEN) != 0);
+  ck_assert(memcmp(k.state, k.fp, MAC_LEN) != 0);
+  keyring again;
+  memcpy(again.fp, key32, FP_KEY_LEN);
+  ck_assert_int_eq(keyring_derive(&again), 0);
+  ck_assert_mem_eq(k.state, again.state, MAC_LEN);
+  FILE *f = popen("openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt mode:EXPAND_ONLY "
+                  "-kdfopt hexkey:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f "
+                  "-kdfopt 'info:logmask-monitor state-mac v1' HKDF 2>/dev/null", "r");
+  char line[256] = "";
+  if (f && fgets(line, sizeof line, f) && strlen(line) >= 95) {
+    char want[MAC_HEX_LEN + 1];
+    size_t w = 0;
+    for (const char *p = line; *p && w < MAC_HEX_LEN; p++)
+      if (*p != ':' && *p != '\n')
+        want[w++] = (char)(*p >= 'A' && *p <= 'F' ? *p + 32 : *p);
+    want[w] = '\0';
+    char have[MAC_HEX_LEN + 1];
+    mon_hex(k.state, MAC_LEN, have);
+    ck_assert_str_eq(have, want);
+  }
+  if (f)
+    pclose(f);
+}
+END_TEST
+
+/* Any change of a sealed file fails its check: a byte of the body, the
+ * label, the key, a cut, text after the seal, a missing seal. */
+START_TEST(seal_detects_edits)
+{
+  keyring k;
+  memcpy(k.fp, key32, FP_KEY_LEN);
+  ck_assert_int_eq(keyring_derive(&k), 0);
+  const char *body = "{\"a\":1}\n{\"b\":2}\n";
+  char *sealed;
+  size_t len, body_len;
+  ck_assert_int_eq(seal_wrap(k.state, "baseline", body, strlen(body), &sealed, &len), 0);
+  ck_assert_int_eq(seal_check(k.state, "baseline", sealed, len, &body_len), SEAL_OK);
+  ck_assert_uint_eq(body_len, strlen(body));
+  ck_assert_int_eq(seal_check(k.state, "status", sealed, len, &body_len), SEAL_BAD);
+  ck_assert_int_eq(seal_check(k.audit, "baseline", sealed, len, &body_len), SEAL_BAD);
+  sealed[3] ^= 1;
+  ck_assert_int_eq(seal_check(k.state, "baseline", sealed, len, &body_len), SEAL_BAD);
+  sealed[3] ^= 1;
+  ck_assert_int_eq(seal_check(k.state, "baseline", sealed + 8, len - 8, &body_len), SEAL_BAD);
+  ck_assert_int_eq(seal_check(k.state, "baseline", sealed, len - 1, &body_len), SEAL_MISSING);
+  ck_assert_int_eq(seal_check(k.state, "baseline", body, strlen(body), &body_len), SEAL_MISSING);
+  char *more = malloc(len + 8);
+  memcpy(more, sealed, len);
+  memcpy(more + len, "{\"c\":3}\n", 8);
+  ck_assert_int_eq(seal_check(k.state, "baseline", more, len + 8, &body_len), SEAL_MISSING);
+  free(more);
+  free(sealed);
+}
+END_TEST
+
+static int int_eq(const void *ctx, size_t pos)
+{
+  const char *const *names = ctx;
+  return strcmp(names[pos], names[100]) == 0;
+}
+
+START_TEST(index_finds_every_key)
+{
+  mon_index ix = { 0 };
+  char *names[101];
+  for (size_t i = 0; i < 100; i++) {
+    names[i] = malloc(16);
+    snprintf(names[i], 16, "N%zu", i);
+    ck_assert_int_eq(mon_index_add(&ix, mon_index_hash("src", names[i]), i), 0);
+  }
+  for (size_t i = 0; i < 100; i++) {
+    names[100] = names[i];
+    ck_assert_int_eq(mon_index_find(&ix, mon_index_hash("src", names[i]), int_eq, names), (long)i);
+  }
+  names[100] = "missing";
+  ck_assert_int_eq(mon_index_find(&ix, mon_index_hash("src", "missing"), int_eq, names), -1);
+  ck_assert(mon_index_hash("a", "bc") != mon_index_hash("ab", "c"));
+  for (size_t i = 0; i < 100; i++)
+    free(names[i]);
+  mon_index_free(&ix);
+}
+END_TEST
+
+/* Growth copies what is used and leaves the array as it was on failure. */
+START_TEST(grow_keeps_contents)
+{
+  int *v = NULL;
+  size_t cap = 0;
+  for (int i = 0; i < 1000; i++) {
+    ck_assert_int_eq(mon_grow(&v, &cap, (size_t)i, (size_t)i + 1, sizeof *v), 0);
+    v[i] = i;
+  }
+  ck_assert_uint_ge(cap, 1000);
+  for (int i = 0; i < 1000; i++)
+    ck_assert_int_eq(v[i], i);
+  int *before = v;
+  ck_assert_int_ne(mon_grow(&v, &cap, 1000, SIZE_MAX / 2, sizeof *v), 0);
+  ck_assert_ptr_eq(v, before);
+  free(v);
 }
 END_TEST
 
@@ -371,6 +503,10 @@ static Suite *monitor_suite(void)
   tcase_add_test(fp, fingerprint_format);
   tcase_add_test(fp, fingerprint_key_file);
   tcase_add_test(fp, length_classes);
+  tcase_add_test(fp, derived_keys);
+  tcase_add_test(fp, seal_detects_edits);
+  tcase_add_test(fp, index_finds_every_key);
+  tcase_add_test(fp, grow_keeps_contents);
   suite_add_tcase(s, fp);
   return s;
 }
