@@ -90,7 +90,7 @@ static int head_read(const config *cfg, const unsigned char state_key[MAC_LEN], 
 static int head_write(const config *cfg, const chain_pos *pos)
 {
   char body[160];
-  int n = snprintf(body, sizeof body, "{\"log\":\"-\",\"seq\":%llu,\"mac\":\"%s\"}\n", pos->seq,
+  int n = snprintf(body, sizeof body, "{\"seq\":%llu,\"mac\":\"%s\"}\n", pos->seq,
                    pos->mac);
   char *sealed = NULL, *path = head_path(cfg), *tmp = path ? mon_printf("%s.tmp", path) : NULL;
   size_t sealed_len;

@@ -436,24 +436,6 @@ static int unit_main_pid(loader *l, const char *unit, long *pid)
   return 0;
 }
 
-/* Does /proc/PID/cgroup place the process in the unit?  Guards against a
- * PID reused between systemctl and the read. */
-static int in_unit(long pid, const char *unit)
-{
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%ld/cgroup", pid);
-  char *text;
-  size_t len;
-  if (mon_read_file(path, &text, &len) != 0)
-    return 0;
-  size_t ul = strlen(unit);
-  int found = 0;
-  for (char *p = text; !found && (p = strstr(p, unit)); p += ul)
-    found = p > text && p[-1] == '/' && (p[ul] == '\n' || p[ul] == '/' || p[ul] == '\0');
-  free(text);
-  return found;
-}
-
 static int wanted(const source_cfg *src, const char *name)
 {
   for (size_t i = 0; i < src->names.n; i++)
@@ -469,16 +451,12 @@ static int load_env_of(loader *l)
   if (strncmp(target, "pid:", 4) == 0) {
     pid = strtol(target + 4, NULL, 10);
   } else {
-    const char *unit = target + 5;
-    if (unit_main_pid(l, unit, &pid) != 0)
+    if (unit_main_pid(l, target + 5, &pid) != 0)
       return l->state->error ? 0 : -1;
     if (pid == 0) {
       l->state->err_no = ESRCH;
       return 0;
     }
-    if (!in_unit(pid, unit))
-      return source_error(l, "%s: MainPID %ld is not in the unit's control group", target,
-                          pid);
   }
   char path[64];
   snprintf(path, sizeof path, "/proc/%ld/environ", pid);
@@ -547,6 +525,15 @@ static int load_env_of(loader *l)
   }
   if (buf)
     mon_secret_free(buf, cap);
+  /* The unit's main process must still be the one read (not a PID reused
+   * by another process after a restart in between). */
+  long again = pid;
+  if (rc == 0 && l->state->present && strncmp(target, "unit:", 5) == 0 &&
+      (unit_main_pid(l, target + 5, &again) != 0 || again != pid))
+    return l->state->error ? 0
+                           : source_error(l, "%s: the main process changed while its "
+                                          "environment was read (%ld, now %ld)", target, pid,
+                                          again);
   return rc;
 }
 
