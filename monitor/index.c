@@ -17,7 +17,12 @@ uint64_t mon_index_hash(const char *a, const char *b)
   if (b)
     for (const unsigned char *p = (const unsigned char *)b; *p; p++)
       h = (h ^ *p) * 1099511628211ULL;
-  return h ^ (h >> 29);
+  /* murmur3's finalizer: every input bit reaches the low bits probed */
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 33);
 }
 
 long mon_index_find(const mon_index *ix, uint64_t hash, mon_index_eq eq, const void *ctx)

@@ -121,11 +121,10 @@ static int add_secret(loader *l, const char *name, const char *value, size_t len
   secret *s = &set->v[set->n];
   *s = (secret){ .cfg = l->src, .source = source, .len = len, .line = line };
   s->name = strdup(name);
-  s->value = mon_secret_alloc(len);
+  s->value = mon_arena_alloc(&set->values, len);
   if (!s->name || !s->value ||
       mon_index_add(&set->by_name, mon_index_hash(source, name), set->n) != 0) {
     free(s->name);
-    mon_secret_free(s->value, len);
     return mon_fail(l->err, "out of memory");
   }
   memcpy(s->value, value, len);
@@ -574,12 +573,11 @@ int secret_set_add_copy(secret_set *set, const secret *s)
   secret *c = &set->v[set->n];
   *c = *s;
   c->name = strdup(s->name);
-  c->value = mon_secret_alloc(s->len);
+  c->value = mon_arena_alloc(&set->values, s->len);
   if (!c->name || !c->value ||
       (!s->shadowed &&
        mon_index_add(&set->by_name, mon_index_hash(s->source, s->name), set->n) != 0)) {
     free(c->name);
-    mon_secret_free(c->value, s->len);
     return -1;
   }
   memcpy(c->value, s->value, s->len);
@@ -592,11 +590,10 @@ void secret_set_free(secret_set *set)
 {
   if (!set)
     return;
-  for (size_t i = 0; i < set->n; i++) {
+  for (size_t i = 0; i < set->n; i++)
     free(set->v[i].name);
-    mon_secret_free(set->v[i].value, set->v[i].len);
-  }
   free(set->v);
+  mon_arena_free(&set->values);
   for (size_t i = 0; i < set->n_files; i++) {
     free(set->files[i].path);
     free(set->files[i].secret);

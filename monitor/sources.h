@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "index.h"
+#include "util.h"
 
 #include <sys/stat.h>
 
@@ -17,7 +18,8 @@ typedef struct secret {
   char *name;
   const char *source;        /* the configured path, or "env" (borrowed) */
   const source_cfg *cfg;
-  char *value;               /* locked memory, wiped by secret_set_free */
+  char *value;               /* locked memory (set->values), wiped by
+                                secret_set_free */
   size_t len;
   unsigned long line;        /* dotenv: line of the assignment, else 0 */
   int shadowed;              /* an earlier assignment of a name assigned
@@ -60,6 +62,7 @@ typedef struct secret_set {
   duplicate *dups;
   size_t n_dups, dups_cap;
   mon_index by_name;         /* (source, name) of unshadowed secrets */
+  mon_arena values;          /* where the values are */
 } secret_set;
 
 /* Reads every source of `cfg`.  A source that is absent is recorded

@@ -272,6 +272,48 @@ void mon_secret_free(char *p, size_t len)
   free(p);
 }
 
+#define ARENA_BLOCK (256u << 10)
+
+char *mon_arena_alloc(mon_arena *a, size_t len)
+{
+  size_t need = len + 1;
+  if (need <= ARENA_BLOCK / 4 && need <= a->left) {
+    char *p = a->blocks[a->n - 1].p + (ARENA_BLOCK - a->left);
+    a->left -= need;
+    return p;
+  }
+  int dedicated = need > ARENA_BLOCK / 4;
+  size_t size = dedicated ? need : ARENA_BLOCK;
+  if (mon_grow(&a->blocks, &a->cap, a->n, a->n + 1, sizeof *a->blocks) != 0)
+    return NULL;
+  char *block = mon_secret_alloc(size - 1);
+  if (!block)
+    return NULL;
+  struct mon_block fresh = { block, size };
+  if (dedicated && a->left) {
+    /* Keep the shared block with free space last. */
+    a->blocks[a->n] = a->blocks[a->n - 1];
+    a->blocks[a->n - 1] = fresh;
+    a->n++;
+    return block;
+  }
+  a->blocks[a->n++] = fresh;
+  if (dedicated) {
+    a->left = 0;
+    return block;
+  }
+  a->left = ARENA_BLOCK - need;
+  return block;
+}
+
+void mon_arena_free(mon_arena *a)
+{
+  for (size_t i = 0; i < a->n; i++)
+    mon_secret_free(a->blocks[i].p, a->blocks[i].size - 1);
+  free(a->blocks);
+  memset(a, 0, sizeof *a);
+}
+
 void mon_child_reset(void)
 {
   sigset_t none;

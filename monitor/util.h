@@ -51,6 +51,18 @@ char *mon_secret_alloc(size_t len);
 void mon_secret_free(char *p, size_t len);
 void mon_wipe(void *p, size_t len);
 
+/* Many small secrets: carved from locked blocks (one mlock per block, not
+ * per value), all wiped and released together. */
+typedef struct mon_arena {
+  struct mon_block { char *p; size_t size; } *blocks;
+  size_t n, cap;
+  size_t left;               /* free bytes at the end of the last block */
+} mon_arena;
+
+/* len + 1 zeroed bytes; NULL when out of memory. */
+char *mon_arena_alloc(mon_arena *a, size_t len);
+void mon_arena_free(mon_arena *a);
+
 /* Makes room for `need` elements of `size` bytes in the array *array_ptr
  * (a pointer to the array pointer) of capacity *cap, `used` of them
  * filled: a new block (at least twice as large), the used bytes copied,
