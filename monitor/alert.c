@@ -112,7 +112,8 @@ const char *alert_severity(const char *kind)
 
 int alert_is_failure(const char *kind)
 {
-  return strcmp(kind, "tampered") == 0 || strcmp(kind, "unreadable") == 0;
+  return strcmp(kind, "tampered") == 0 || strcmp(kind, "unreadable") == 0 ||
+         strcmp(kind, "duplicate") == 0;
 }
 
 void alert_gen(const alert *a, void *handle)

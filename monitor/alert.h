@@ -61,7 +61,8 @@ char *alert_to_json(const alert *a, size_t *len);
 int alert_from_json(yajl_val obj, alert *out);
 
 /* Does this kind leave the monitor unable to vouch for a secret (state
- * tampered, a source or the key unreadable)?  `status` then says failing. */
+ * tampered, a source or the key unreadable, a name whose value depends on
+ * the loader)?  `status` then says failing. */
 int alert_is_failure(const char *kind);
 
 /* Delivery to the configured sinks (stdout when none is configured). */

@@ -69,6 +69,8 @@ expect_rc 1 mon check
 grep -q '"kind":"duplicate","severity":"high","secret":"DB_PASSWORD","source":"'"$T"'/app/.env","detail":"DB_PASSWORD is assigned 2 times in '"$T"'/app/.env (lines 1 to 3)' "$T/out" \
   || fail "duplicate alert: $(cat "$T/out")"
 [ "$(wc -l < "$T/out")" = 1 ] || fail "the last assignment is the compared one: $(cat "$T/out")"
+expect_rc 1 mon status
+grep -q '^FAILING: ' "$T/out" || fail "status with a duplicate: $(cat "$T/out")"
 cp "$T/env.orig" "$T/app/.env"
 
 # An unreadable key: nothing is compared, unreadable alert, failing.
