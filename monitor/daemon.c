@@ -40,7 +40,10 @@
 typedef struct watched_log {
   tailer t;
   lm_masker *finder, *masker;
+  lm_stream *masked;        /* over masker, writing mask_fd */
   int mask_fd;
+  size_t line_alerts;       /* where the alerts of the current line start in
+                               the pending list (windows of a long line) */
 } watched_log;
 
 typedef enum watch_kind { W_SOURCE_PARENT, W_SECRET_DIR, W_LOG_PARENT, W_STATE, W_KEY_PARENT } watch_kind;
@@ -82,6 +85,9 @@ static void logs_close(monitor_daemon *d)
 {
   for (size_t i = 0; i < d->n_logs; i++) {
     tail_close(&d->logs[i].t);
+    if (d->logs[i].masked)
+      lm_stream_flush(d->logs[i].masked);
+    lm_stream_free(d->logs[i].masked);
     lm_masker_free(d->logs[i].finder);
     lm_masker_free(d->logs[i].masker);
     if (d->logs[i].mask_fd >= 0)
@@ -109,13 +115,46 @@ static void save_offsets(monitor_daemon *d)
   free(ts);
 }
 
+static int write_all(int fd, const char *buf, size_t len)
+{
+  while (len) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+static int write_masked(void *ctx, const char *buf, size_t len)
+{
+  const watched_log *w = ctx;
+  if (write_all(w->mask_fd, buf, len) == 0)
+    return 0;
+  mon_warn("%s: cannot write the masked copy: %s", w->t.cfg->mask_to, strerror(errno));
+  return -1;
+}
+
+/* The masked copy goes through a library stream: it masks a line too long
+ * for one window in overlapping windows, as the filter does. */
 static int maskers_new(monitor_daemon *d, watched_log *w)
 {
+  if (w->masked)
+    lm_stream_flush(w->masked);
+  lm_stream_free(w->masked);
+  w->masked = NULL;
   lm_masker_free(w->finder);
   lm_masker_free(w->masker);
   w->finder = lm_masker_new(d->leaks.set);
   w->masker = lm_masker_new(d->leaks.set);
-  return w->finder && w->masker ? 0 : -1;
+  if (!w->finder || !w->masker)
+    return -1;
+  if (w->t.cfg->mask_to && !(w->masked = lm_stream_new(w->masker, write_masked, w)))
+    return -1;
+  return 0;
 }
 
 static int logs_open(monitor_daemon *d)
@@ -131,8 +170,6 @@ static int logs_open(monitor_daemon *d)
     tail_init(&w->t, &cfg->logs[i],
               tail_offsets_find(d->offsets, d->n_offsets, cfg->logs[i].path),
               d->e.key == KEY_LOADED ? d->e.keys.head : NULL);
-    if (maskers_new(d, w) != 0)
-      return -1;
     if (cfg->logs[i].mask_to) {
       w->mask_fd = open(cfg->logs[i].mask_to, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
       if (w->mask_fd < 0) {
@@ -140,6 +177,8 @@ static int logs_open(monitor_daemon *d)
         return -1;
       }
     }
+    if (maskers_new(d, w) != 0)
+      return -1;
   }
   return 0;
 }
@@ -340,42 +379,30 @@ static void reload_baseline(monitor_daemon *d)
   free(err);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-  while (len) {
-    ssize_t n = write(fd, buf, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    buf += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
 typedef struct line_ctx {
   monitor_daemon *d;
   watched_log *w;
 } line_ctx;
 
-static int on_line(void *ctx, tailer *t, const char *line, size_t len)
+static int on_line(void *ctx, tailer *t, const char *line, size_t len, tail_piece piece,
+                   size_t fresh)
 {
   line_ctx *c = ctx;
-  if (leak_scan(&c->d->leaks, c->w->finder, t->reading, t->line, line, len, &c->d->pending) != 0)
+  watched_log *w = c->w;
+  if (piece == TAIL_WHOLE || piece == TAIL_FIRST || w->line_alerts > c->d->pending.n)
+    w->line_alerts = c->d->pending.n;
+  if (leak_scan(&c->d->leaks, w->finder, t->reading, t->line, line, len, w->line_alerts,
+                &c->d->pending) != 0)
     return -1;
-  if (c->w->mask_fd >= 0) {
-    lm_line out;
-    if (lm_masker_line(c->w->masker, line, len, &out) != LM_OK) {
-      /* Fail closed: the masked copy gets a marker, never the line. */
-      static const char marker[] = "[REDACTED:line-not-masked]\n";
-      return write_all(c->w->mask_fd, marker, sizeof marker - 1) ? -1 : 0;
-    }
-    if (out.text && (write_all(c->w->mask_fd, out.text, out.len) != 0 ||
-                     write_all(c->w->mask_fd, "\n", 1) != 0)) {
-      mon_warn("%s: cannot write the masked copy: %s", t->cfg->mask_to, strerror(errno));
-      return -1;
-    }
+  if (!w->masked)
+    return 0;
+  /* The stream gets every byte once: the overlap of a window was fed
+   * with the window before. */
+  int end = piece == TAIL_WHOLE || piece == TAIL_LAST;
+  if (lm_stream_feed(w->masked, line + fresh, len - fresh) != LM_OK ||
+      (end && lm_stream_feed(w->masked, "\n", 1) != LM_OK)) {
+    mon_warn("%s: cannot mask: %s", t->cfg->mask_to, lm_stream_error(w->masked)->message);
+    return -1;
   }
   return 0;
 }
@@ -417,6 +444,8 @@ static void poll_logs(monitor_daemon *d)
     tailer *t = &d->logs[i].t;
     int r = tail_poll(t, on_line, &c);
     moved |= r > 0;
+    if (d->logs[i].masked && lm_stream_flush(d->logs[i].masked) != LM_OK)
+      mon_warn("%s: cannot write the masked copy", t->cfg->mask_to);
     if (t->notice) {
       if (alert_list_add(&d->pending, "unreadable", NULL, t->cfg->path, "%s", t->notice) != 0)
         mon_warn("out of memory");

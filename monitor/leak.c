@@ -169,7 +169,7 @@ static int add_leak(const leak_detector *d, const lm_finding *f, const char *log
 }
 
 int leak_scan(const leak_detector *d, lm_masker *finder, const char *log, unsigned long line,
-              const char *text, size_t len, alert_list *out)
+              const char *text, size_t len, size_t same_line_from, alert_list *out)
 {
   lm_finding small[16];
   lm_finding *found = small;
@@ -187,7 +187,7 @@ int leak_scan(const leak_detector *d, lm_masker *finder, const char *log, unsign
     if (count > max)
       count = max;
   }
-  size_t first_new = out->n;
+  size_t first_new = same_line_from <= out->n ? same_line_from : out->n;
   int rc = 0;
   /* Guarded secrets first; a rule match overlapping one is the same leak. */
   for (int pass = 0; pass < 2 && rc == 0; pass++)

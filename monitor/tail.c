@@ -34,6 +34,8 @@ static void drop_partial(tailer *t)
 {
   mon_wipe(t->partial, t->partial_len);
   t->partial_len = 0;
+  t->long_line = 0;
+  t->handed = 0;
 }
 
 void tail_close(tailer *t)
@@ -88,42 +90,82 @@ static void update_head(tailer *t)
 
 /* ---- lines ----------------------------------------------------------- */
 
-/* Hands over the lines of buf[0..len) after any kept partial line. */
-static int split_lines(tailer *t, const char *buf, size_t len, tail_line_fn fn, void *ctx)
+/* Appends bytes to the partial line, handing over a window each time it
+ * reaches TAIL_MAX_LINE and keeping the window's last TAIL_OVERLAP bytes. */
+static int append_windowed(tailer *t, const char *p, size_t n, tail_line_fn fn, void *ctx)
+{
+  while (n) {
+    size_t take = TAIL_MAX_LINE - t->partial_len;
+    if (take > n)
+      take = n;
+    if (mon_grow(&t->partial, &t->partial_cap, t->partial_len, t->partial_len + take + 1, 1) != 0)
+      return -1;
+    memcpy(t->partial + t->partial_len, p, take);
+    t->partial_len += take;
+    p += take;
+    n -= take;
+    if (t->partial_len < TAIL_MAX_LINE)
+      break;
+    tail_piece piece = t->long_line ? TAIL_MIDDLE : TAIL_FIRST;
+    if (!t->long_line)
+      t->line++;
+    t->long_line = 1;
+    int rc = fn(ctx, t, t->partial, t->partial_len, piece, t->handed);
+    if (rc != 0)
+      return rc;
+    size_t gone = t->partial_len - TAIL_OVERLAP;
+    mon_wipe(t->partial, gone);
+    memmove(t->partial, t->partial + gone, TAIL_OVERLAP);
+    mon_wipe(t->partial + TAIL_OVERLAP, gone);
+    t->partial_len = TAIL_OVERLAP;
+    t->handed = TAIL_OVERLAP;
+  }
+  return 0;
+}
+
+/* Hands over the end of the line in the partial buffer. */
+static int end_line(tailer *t, tail_line_fn fn, void *ctx)
+{
+  tail_piece piece = t->long_line ? TAIL_LAST : TAIL_WHOLE;
+  if (!t->long_line)
+    t->line++;
+  int rc = fn(ctx, t, t->partial, t->partial_len, piece, t->handed);
+  mon_wipe(t->partial, t->partial_len);
+  t->partial_len = 0;
+  t->long_line = 0;
+  t->handed = 0;
+  return rc;
+}
+
+/* Hands over the lines of buf[0..len) (at file position buf_pos) after
+ * any kept partial line; the offset follows each line end. */
+static int split_lines(tailer *t, const char *buf, size_t len, off_t buf_pos, tail_line_fn fn,
+                       void *ctx)
 {
   const char *p = buf, *end = buf + len;
   while (p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-    if (!nl && t->partial_len + n <= TAIL_MAX_LINE) {
-      if (mon_grow(&t->partial, &t->partial_cap, t->partial_len, t->partial_len + n + 1, 1) != 0)
-        return -1;
-      memcpy(t->partial + t->partial_len, p, n);
-      t->partial_len += n;
-      break;
-    }
-    /* A complete line (or an over-long piece, scanned rather than kept). */
     int rc;
-    t->line++;
-    if (t->partial_len) {
-      if (mon_grow(&t->partial, &t->partial_cap, t->partial_len, t->partial_len + n + 1, 1) != 0)
-        return -1;
-      memcpy(t->partial + t->partial_len, p, n);
-      size_t whole = t->partial_len + n;
-      rc = fn(ctx, t, t->partial, whole);
-      mon_wipe(t->partial, whole);
-      t->partial_len = 0;
+    if (!nl)
+      return append_windowed(t, p, n, fn, ctx);
+    if (!t->partial_len && !t->long_line && n <= TAIL_MAX_LINE) {
+      t->line++;
+      rc = fn(ctx, t, p, n, TAIL_WHOLE, 0); /* the common case: no copy */
     } else {
-      rc = fn(ctx, t, p, n);
+      rc = append_windowed(t, p, n, fn, ctx);
+      if (rc == 0)
+        rc = end_line(t, fn, ctx);
     }
     if (rc != 0)
       return rc;
-    p += n + (nl ? 1 : 0);
+    t->offset = buf_pos + (off_t)(nl - buf) + 1;
+    p = nl + 1;
   }
   return 0;
 }
 
-/* Reads fd to its end.  The offset advances with each complete line. */
+/* Reads fd to its end. */
 static int drain(tailer *t, tail_line_fn fn, void *ctx, int *moved)
 {
   char buf[65536];
@@ -143,11 +185,9 @@ static int drain(tailer *t, tail_line_fn fn, void *ctx, int *moved)
       return 0;
     }
     *moved = 1;
-    off_t before_partial = t->offset;
-    size_t kept = t->partial_len;
-    int rc = split_lines(t, buf, (size_t)n, fn, ctx);
-    /* offset = bytes consumed through the last newline. */
-    t->offset = before_partial + (off_t)kept + n - (off_t)t->partial_len;
+    off_t at = t->read_pos;
+    t->read_pos += n;
+    int rc = split_lines(t, buf, (size_t)n, at, fn, ctx);
     mon_wipe(buf, (size_t)n);
     if (rc != 0)
       return rc;
@@ -157,12 +197,10 @@ static int drain(tailer *t, tail_line_fn fn, void *ctx, int *moved)
 /* The last line of a file that ends without '\n', at rotation. */
 static int flush_partial(tailer *t, tail_line_fn fn, void *ctx)
 {
-  if (!t->partial_len)
+  if (!t->partial_len && !t->long_line)
     return 0;
-  t->line++;
-  int rc = fn(ctx, t, t->partial, t->partial_len);
-  t->offset += (off_t)t->partial_len;
-  drop_partial(t);
+  int rc = end_line(t, fn, ctx);
+  t->offset = t->read_pos;
   return rc;
 }
 
@@ -207,7 +245,7 @@ static int read_rest(tailer *t, const char *path, int fd, const old_file *old, t
   const char *saved_reading = t->reading;
   t->fd = fd;
   t->reading = path;
-  t->offset = old->offset;
+  t->offset = t->read_pos = old->offset;
   t->line = old->line;
   drop_partial(t);
   int moved = 0, rc = -1;
@@ -283,7 +321,7 @@ static int recover(tailer *t, const old_file *old, const struct stat *now, tail_
 
 static int start_at_zero(tailer *t)
 {
-  t->offset = 0;
+  t->offset = t->read_pos = 0;
   t->line = 0;
   t->head_len = 0;
   drop_partial(t);
@@ -353,6 +391,7 @@ static int open_file(tailer *t, tail_line_fn fn, void *ctx)
     t->fd = -1;
     return -1;
   }
+  t->read_pos = t->offset;
   return 1;
 }
 
@@ -364,7 +403,7 @@ static int check_rewritten(tailer *t, tail_line_fn fn, void *ctx, int *moved)
   struct stat st;
   if (fstat(t->fd, &st) != 0)
     return -1;
-  int shrunk = st.st_size < t->offset + (off_t)t->partial_len;
+  int shrunk = st.st_size < t->read_pos;
   if (!shrunk && !(t->head_len && t->head_key &&
                    !head_matches(t->fd, t->head_key, t->head_len, t->head)))
     return 0;

@@ -20,8 +20,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Longest line kept whole; a longer one is handed over in pieces. */
+/* Longest line kept whole; a longer one is handed over in windows of this
+ * size that overlap by TAIL_OVERLAP bytes (as the library's streams do),
+ * so a secret across a window edge is still whole in one of them. */
 #define TAIL_MAX_LINE (1u << 20)
+#define TAIL_OVERLAP (4u << 10)
 /* Bytes of a log's beginning that identify it. */
 #define TAIL_HEAD_MAX 4096
 
@@ -41,11 +44,15 @@ typedef struct tailer {
   dev_t dev;
   ino_t ino;
   off_t offset;           /* end of the last complete line handed over */
+  off_t read_pos;         /* file position of the next read */
   unsigned long line;     /* lines handed over */
   size_t head_len;        /* bytes the head fingerprint covers */
   char head[MAC_HEX_LEN + 1];
   char *partial;          /* bytes after the last newline */
   size_t partial_len, partial_cap;
+  int long_line;          /* windows of the current line were handed over */
+  size_t handed;          /* bytes at the start of partial already handed
+                             over (the overlap of the last window) */
   const char *reading;    /* the file lines come from now (a rotated one
                              during recovery), for reports */
   char *notice;           /* a gap that could not be read, for an alert
@@ -54,10 +61,21 @@ typedef struct tailer {
   int started;
 } tailer;
 
-/* Called for each complete line (no '\n'); t->line is its number and
- * t->reading the file.  A non-zero return stops tail_poll, which returns
- * it. */
-typedef int (*tail_line_fn)(void *ctx, tailer *t, const char *line, size_t len);
+/* How much of a line a call hands over. */
+typedef enum tail_piece {
+  TAIL_WHOLE,             /* a whole line */
+  TAIL_FIRST,             /* the first window of a long line */
+  TAIL_MIDDLE,            /* a further window */
+  TAIL_LAST               /* the rest, to the line end */
+} tail_piece;
+
+/* Called for each line (no '\n') or window of a long one; t->line is its
+ * number (the same for every window of a line) and t->reading the file.
+ * `fresh`: where the bytes not handed over before start (after the
+ * overlap of the previous window; 0 for TAIL_WHOLE and TAIL_FIRST).  A
+ * non-zero return stops tail_poll, which returns it. */
+typedef int (*tail_line_fn)(void *ctx, tailer *t, const char *line, size_t len,
+                            tail_piece piece, size_t fresh);
 
 void tail_init(tailer *t, const log_cfg *cfg, const tail_offset *resume,
                const unsigned char *head_key);

@@ -51,3 +51,11 @@ DAEMON_PID=
 [ "$rc" = 0 ] || fail "SIGTERM exit status $rc"
 grep -q "\"log\":\"$T/log/app.log\".*\"offset\":$(wc -c < "$T/log/app.log"),\"line\":5" "$STATE/offsets" || fail "offsets: $(cat "$STATE/offsets")"
 assert_state_clean Nw5Tq8Lz3Kx7Vb2Rm9Hs
+
+# Saved positions edited to skip lines: a tampered alert, and every log is
+# read again from its beginning (the leaks are found again).
+sed -i 's/"offset":[0-9]*/"offset":999999/' "$STATE/offsets"
+start_daemon
+wait_for 3 grep -q '"kind":"tampered","severity":"critical","secret":null,"source":"'"$STATE"'/offsets"' "$T/daemon.out"
+wait_for 3 grep -q '"kind":"leaked","severity":"critical","secret":"db_root".*"line":3,' "$T/daemon.out"
+stop_daemon
