@@ -436,14 +436,16 @@ static void record_leaks(monitor_daemon *d)
   alert_list_free(&d->pending);
 }
 
-static void poll_logs(monitor_daemon *d)
+/* Returns non-zero when a log has more to read now. */
+static int poll_logs(monitor_daemon *d)
 {
-  int moved = 0;
+  int moved = 0, more = 0;
   for (size_t i = 0; i < d->n_logs; i++) {
     line_ctx c = { d, &d->logs[i] };
     tailer *t = &d->logs[i].t;
     int r = tail_poll(t, on_line, &c);
     moved |= r > 0;
+    more |= t->more;
     if (d->logs[i].masked && lm_stream_flush(d->logs[i].masked) != LM_OK)
       mon_warn("%s: cannot write the masked copy", t->cfg->mask_to);
     if (t->notice) {
@@ -456,6 +458,7 @@ static void poll_logs(monitor_daemon *d)
   record_leaks(d);
   if (moved)
     save_offsets(d);
+  return more;
 }
 
 /* ---- watches ----------------------------------------------------------- */
@@ -769,7 +772,9 @@ int cmd_run(const cmd_options *o)
   if (d.leaks.n_undetectable)
     mon_warn("%zu secret(s) too short to be found in logs (see the weak alerts)",
              d.leaks.n_undetectable);
-  poll_logs(&d);
+  int more = poll_logs(&d);
+  while (more && o->once)
+    more = poll_logs(&d);
   notify_ready();
   if (o->once) {
     save_offsets(&d);
@@ -796,7 +801,7 @@ int cmd_run(const cmd_options *o)
       wait = settle_at - now;
     if (next_check - now < wait)
       wait = next_check - now;
-    if (wait < 0)
+    if (wait < 0 || more)
       wait = 0;
     int r = poll(fds, nfds, (int)wait);
     if (r < 0 && errno != EINTR) {
@@ -821,7 +826,7 @@ int cmd_run(const cmd_options *o)
       reload_baseline(&d);
     if ((ask & EV_RECHECK) && settle_at < 0)
       settle_at = now_ms() + SETTLE_MS;
-    poll_logs(&d);
+    more = poll_logs(&d);
     alerter_reap(d.al);
     if (stop)
       break;

@@ -165,11 +165,15 @@ static int split_lines(tailer *t, const char *buf, size_t len, off_t buf_pos, ta
   return 0;
 }
 
-/* Reads fd to its end. */
-static int drain(tailer *t, tail_line_fn fn, void *ctx, int *moved)
+/* Reads fd to its end, or until the poll's budget is spent (t->more). */
+static int drain(tailer *t, tail_line_fn fn, void *ctx, int *moved, size_t *budget)
 {
   char buf[65536];
   for (;;) {
+    if (*budget < sizeof buf) {
+      t->more = 1;
+      return 0;
+    }
     ssize_t n = read(t->fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR)
       continue;
@@ -185,6 +189,7 @@ static int drain(tailer *t, tail_line_fn fn, void *ctx, int *moved)
       return 0;
     }
     *moved = 1;
+    *budget -= (size_t)n;
     off_t at = t->read_pos;
     t->read_pos += n;
     int rc = split_lines(t, buf, (size_t)n, at, fn, ctx);
@@ -249,8 +254,9 @@ static int read_rest(tailer *t, const char *path, int fd, const old_file *old, t
   t->line = old->line;
   drop_partial(t);
   int moved = 0, rc = -1;
+  size_t budget = SIZE_MAX; /* a rotated file's end is read whole */
   if (lseek(fd, old->offset, SEEK_SET) == old->offset)
-    rc = drain(t, fn, ctx, &moved);
+    rc = drain(t, fn, ctx, &moved, &budget);
   if (rc == 0)
     rc = flush_partial(t, fn, ctx);
   t->fd = saved_fd;
@@ -338,6 +344,17 @@ static int open_file(tailer *t, tail_line_fn fn, void *ctx)
     close(fd);
     return -1;
   }
+  if (!S_ISREG(st.st_mode)) {
+    /* A device (/dev/zero never ends), FIFO or directory put at the
+     * path: not read, and said once. */
+    close(fd);
+    if (st.st_dev != t->refused_dev || st.st_ino != t->refused_ino)
+      set_notice(t, "%s is not a regular file (a device, FIFO or directory): it is not read",
+                 t->cfg->path);
+    t->refused_dev = st.st_dev;
+    t->refused_ino = st.st_ino;
+    return 0;
+  }
   t->fd = fd;
   t->dev = st.st_dev;
   t->ino = st.st_ino;
@@ -421,6 +438,8 @@ static int check_rewritten(tailer *t, tail_line_fn fn, void *ctx, int *moved)
 int tail_poll(tailer *t, tail_line_fn fn, void *ctx)
 {
   int moved = 0;
+  size_t budget = TAIL_POLL_BUDGET;
+  t->more = 0;
   if (t->is_stdin) {
     if (t->at_eof)
       return 0;
@@ -428,7 +447,7 @@ int tail_poll(tailer *t, tail_line_fn fn, void *ctx)
       t->fd = 0;
       fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
     }
-    int rc = drain(t, fn, ctx, &moved);
+    int rc = drain(t, fn, ctx, &moved, &budget);
     if (rc == 0 && t->at_eof)
       rc = flush_partial(t, fn, ctx);
     return rc < 0 ? -1 : moved;
@@ -446,9 +465,11 @@ int tail_poll(tailer *t, tail_line_fn fn, void *ctx)
   for (int rounds = 0; rounds < 4; rounds++) {
     if (check_rewritten(t, fn, ctx, &moved) != 0)
       return -1;
-    if (drain(t, fn, ctx, &moved) != 0)
+    if (drain(t, fn, ctx, &moved, &budget) != 0)
       return -1;
     update_head(t);
+    if (t->more)
+      break; /* the rest next time, rotation checks then */
     struct stat now;
     if (stat(t->cfg->path, &now) != 0)
       /* Renamed away and no successor yet: the writer may still append

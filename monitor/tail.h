@@ -25,6 +25,10 @@
  * so a secret across a window edge is still whole in one of them. */
 #define TAIL_MAX_LINE (1u << 20)
 #define TAIL_OVERLAP (4u << 10)
+/* Bytes read from one log in one tail_poll: a log written faster than it
+ * is read does not starve the others, signals and inotify (t->more says
+ * there is more now). */
+#define TAIL_POLL_BUDGET (16u << 20)
 /* Bytes of a log's beginning that identify it. */
 #define TAIL_HEAD_MAX 4096
 
@@ -59,6 +63,9 @@ typedef struct tailer {
                              (malloc'd; the caller takes and frees it) */
   const tail_offset *resume; /* saved position to use at the first open */
   int started;
+  int more;               /* the last poll stopped at TAIL_POLL_BUDGET */
+  dev_t refused_dev;      /* a file at the path that is not a regular file */
+  ino_t refused_ino;      /* (said once) */
 } tailer;
 
 /* How much of a line a call hands over. */

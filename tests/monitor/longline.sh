@@ -34,3 +34,15 @@ for v in "$TOKEN_VALUE" "$PW_VALUE" "$FILE_VALUE"; do
 done
 [ "$(sed -n 1p "$T/log/masked.log")" = "first line" ] || fail "masked copy line 1"
 grep -q '"line":4' "$STATE/offsets" || fail "offsets: $(head -c 300 "$STATE/offsets")"
+
+# A device put where the log was (/dev/zero never ends): not read, said
+# once, and the daemon goes on (a signal still stops it).
+mv "$L" "$L.1"
+ln -s /dev/zero "$L"
+start_daemon
+wait_for 3 grep -q '"kind":"unreadable","severity":"high","secret":null,"source":"'"$L"'","detail":"'"$L"' is not a regular file (a device, FIFO or directory): it is not read"' "$T/daemon.out"
+rm "$L"
+echo "back $TOKEN_VALUE" > "$L"
+wait_for 3 grep -q '"secret":"API_TOKEN".*"line":1,' "$T/daemon.out"
+stop_daemon
+[ "$(grep -c 'is not a regular file' "$T/daemon.out")" = 1 ] || fail "said more than once"
