@@ -181,16 +181,30 @@ LM_API lm_status lm_ruleset_add_env_file_ignore(lm_ruleset *set, const char *pat
  * Static strings; thread-safe. */
 LM_API const char *lm_env_default_ignore(size_t index);
 
-/* Environment files (.env).  One assignment per logical line:
- *   NAME=value          unquoted: trimmed, ends at " #" (a comment)
+/* Environment files (.env): every line docker compose, python-dotenv or
+ * django-environ reads as an assignment is read, so a file one of them
+ * loads never fails here.  One assignment per logical line:
+ *   NAME=value          unquoted: trimmed, ends at a '#' after a blank (a
+ *                       '#' first is data)
  *   export NAME=value   the `export ` prefix is ignored
  *   NAME = value        blanks around '=' are ignored
- *   NAME='value'        literal, may span lines
- *   NAME="value"        \n \r \t \" \\ \$ \` escapes (others kept), a backslash
- *                       before a line end joins lines; may span lines
- *   NAME=`value`        literal, like single quotes
- * plus comments, blank lines, CRLF and a UTF-8 BOM; NAME is
- * [A-Za-z_][A-Za-z0-9_.-]*; no ${VAR} expansion.  `fn` gets each
+ *   NAME: value         compose's YAML-style separator
+ *   'NAME'=value        python-dotenv's quoted names
+ *   NAME='value'        literal but \' (a quote); may span lines
+ *   NAME="value"        \n \r \t \a \b \f \v \" \\ \$ \` \' escapes (others,
+ *                       and a backslash before a line end, kept); may span
+ *                       lines
+ *   NAME=`value`        literal
+ *   NAME                bare: no value here (compose takes it from its own
+ *                       environment, python-dotenv gives None); fn is not
+ *                       called
+ * plus comments, blank lines, LF, CRLF or CR line ends and a UTF-8 BOM.
+ * NAME is printable ASCII but for blanks = # : ' " ` (a ':' followed on to
+ * an '=' belongs to the name), or UTF-8 letters.  A quoted value that is
+ * unterminated or followed by other text is read as django-environ reads
+ * the line when it has that form ((export )?[A-Za-z0-9_]+=, single line:
+ * cut at the first '#', one pair of quotes removed) and is an error
+ * otherwise.  No ${VAR} expansion.  `fn` gets each
  * assignment: `value` is NUL-terminated (it may hold NULs: use len) and is
  * wiped when fn returns; `line` is where NAME stands; a non-zero return
  * stops the parse with LM_ERR_STATE.  A syntax error returns LM_ERR_SYNTAX
