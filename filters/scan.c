@@ -20,6 +20,7 @@
 #include "scan_history.h"
 #include "scan_options.h"
 #include "scan_report.h"
+#include "scan_rulemeta.h"
 #include "scan_ui.h"
 #include "scan_walk.h"
 
@@ -226,6 +227,21 @@ static int scan_with(const struct scan_options *opts, const lm_ruleset *set)
   return status;
 }
 
+/* --list-rules: what SARIF says about each enabled rule. */
+static int list_rules(const lm_ruleset *set)
+{
+  size_t n = lm_ruleset_rule_count(set);
+  for (size_t i = 0; i < n; i++) {
+    const char *id = lm_ruleset_rule_id(set, i);
+    const struct rule_meta *meta = rule_meta_find(id ? id : "");
+    printf("%-36s %4s  ", id ? id : "", meta->severity);
+    for (size_t t = 0; meta->tags[t]; t++)
+      printf("%s%s", t ? "," : "", meta->tags[t]);
+    printf("  %s\n", meta->help_uri);
+  }
+  return fflush(stdout) == 0 && !ferror(stdout) ? SCAN_EXIT_CLEAN : SCAN_EXIT_ERROR;
+}
+
 int scan_main(int argc, char **argv)
 {
   struct scan_options opts;
@@ -235,7 +251,10 @@ int scan_main(int argc, char **argv)
     return status;
   }
   lm_ruleset *set = rules_build(&opts.rules);
-  status = set ? scan_with(&opts, set) : SCAN_EXIT_ERROR;
+  if (set && opts.list_rules)
+    status = list_rules(set);
+  else
+    status = set ? scan_with(&opts, set) : SCAN_EXIT_ERROR;
   lm_ruleset_free(set);
   scan_options_free(&opts);
   return status;

@@ -40,6 +40,7 @@ enum scan_long_only {
   SOPT_AUDIT_BASELINE,
   SOPT_COLOR,
   SOPT_STATS,
+  SOPT_LIST_RULES,
   SOPT_NO_PROGRESS,
   SOPT_VERSION,
 };
@@ -74,6 +75,7 @@ static const struct option scan_long_options[] = {
   {"color", required_argument, NULL, SOPT_COLOR},
   {"colour", required_argument, NULL, SOPT_COLOR},
   {"stats", no_argument, NULL, SOPT_STATS},
+  {"list-rules", no_argument, NULL, SOPT_LIST_RULES},
   {"no-progress", no_argument, NULL, SOPT_NO_PROGRESS},
   {"version", no_argument, NULL, SOPT_VERSION},
   {"help", no_argument, NULL, 'h'},
@@ -142,6 +144,8 @@ static const char scan_usage_text[] =
   "      --stats             per-rule counts and every inline-allowed finding\n"
   "                          on stderr\n"
   "      --no-progress       no progress line on a terminal\n"
+  "      --list-rules        print each rule's id, security severity, tags and\n"
+  "                          help URI (as SARIF reports them) and exit\n"
   "  -h, --help              print this help and exit\n"
   "      --version           print the version and exit\n"
   "\n"
@@ -289,6 +293,7 @@ static int parse_one(int c, struct scan_options *opts)
       return scan_usage_error("--color: '%s' is not auto, always or never", optarg);
     break;
   case SOPT_STATS: opts->stats = 1; break;
+  case SOPT_LIST_RULES: opts->list_rules = 1; break;
   case SOPT_NO_PROGRESS: opts->progress = 0; break;
   case SOPT_VERSION:
     printf("logmask scan %s\n", lm_version());

@@ -39,6 +39,7 @@ struct scan_options {
   int update_baseline;
   enum scan_color color;
   int stats;                  /* --stats */
+  int list_rules;             /* --list-rules */
   int progress;               /* -1 auto (a terminal), 0 --no-progress */
   const char **paths;         /* PATH arguments ("." when none); for --git
                                  the revision arguments before "--" */
