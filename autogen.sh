@@ -8,6 +8,7 @@ if [ "${1:-}" = "--deps" ]; then
   apt-get update
   apt-get install -y --no-install-recommends build-essential autoconf automake libtool \
     pkg-config libpcre2-dev libyajl-dev zlib1g-dev libssl-dev check \
-    rsyslog bsdutils perl python3 ripgrep openssl time clang libclang-rt-14-dev
+    rsyslog bsdutils perl python3 ripgrep openssl time clang libclang-rt-14-dev \
+    git python3-yaml python3-jsonschema pre-commit
 fi
 autoreconf -fi
