@@ -203,6 +203,10 @@ for bad in "--report-format xml" "--color sometimes" "--input binary" "--max-lin
   [ "$status" -eq 2 ] || fail "$bad exited $status, want 2"
   grep -q "Try 'logmask scan --help'" "$T/err" || fail "$bad: no usage hint: $(cat "$T/err")"
 done
+# The filter refuses it at option parsing too (2, not an input error 3).
+status=0
+"$LOGMASK" --max-line 63 "$T/no-such-input" > /dev/null 2> "$T/err" || status=$?
+[ "$status" -eq 2 ] && grep -q 'at least 64' "$T/err" || fail "filter --max-line 63: $status $(cat "$T/err")"
 status=0
 $SCAN --max-line 64 app > /dev/null 2>&1 || status=$?
 [ "$status" -eq 1 ] || fail "--max-line 64 (the minimum) exited $status, want 1"
