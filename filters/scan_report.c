@@ -338,17 +338,44 @@ static int result_fingerprint(const struct scan_finding *f, size_t occurrence,
   return 0;
 }
 
-static size_t occurrence_of(const struct scan_findings *list, size_t index)
+/* For each finding, how many earlier findings share its path, rule and
+ * secret: sorted once, so a large report stays O(n log n). */
+static const struct scan_findings *occ_list;
+
+static int by_identity(const void *a, const void *b)
 {
-  const struct scan_finding *f = &list->items[index];
-  size_t k = 0;
-  for (size_t i = 0; i < index; i++) {
-    const struct scan_finding *e = &list->items[i];
-    if (strcmp(e->fingerprint, f->fingerprint) == 0 && strcmp(e->path, f->path) == 0 &&
-        strcmp(e->rule, f->rule) == 0)
-      k++;
+  size_t i = *(const size_t *)a, j = *(const size_t *)b;
+  const struct scan_finding *x = &occ_list->items[i], *y = &occ_list->items[j];
+  int c = strcmp(x->path, y->path);
+  if (c == 0)
+    c = strcmp(x->rule, y->rule);
+  if (c == 0)
+    c = strcmp(x->fingerprint, y->fingerprint);
+  return c ? c : (i > j) - (i < j);
+}
+
+static size_t *occurrences(const struct scan_findings *list)
+{
+  size_t n = list->count;
+  size_t *order = calloc(n ? n : 1, sizeof *order);
+  size_t *occ = calloc(n ? n : 1, sizeof *occ);
+  if (!order || !occ) {
+    free(order);
+    free(occ);
+    return NULL;
   }
-  return k;
+  for (size_t i = 0; i < n; i++)
+    order[i] = i;
+  occ_list = list;
+  qsort(order, n, sizeof *order, by_identity);
+  for (size_t k = 1; k < n; k++) {
+    const struct scan_finding *x = &list->items[order[k - 1]], *y = &list->items[order[k]];
+    if (strcmp(x->path, y->path) == 0 && strcmp(x->rule, y->rule) == 0 &&
+        strcmp(x->fingerprint, y->fingerprint) == 0)
+      occ[order[k]] = occ[order[k - 1]] + 1;
+  }
+  free(order);
+  return occ;
 }
 
 static void sarif_suppression(yajl_gen g, const struct scan_finding *f,
@@ -379,14 +406,14 @@ static void sarif_suppression(yajl_gen g, const struct scan_finding *f,
 }
 
 static int sarif_result(yajl_gen g, const struct scan_findings *list, size_t index,
-                        size_t rule, const struct scan_summary *sum)
+                        size_t occurrence, size_t rule, const struct scan_summary *sum)
 {
   const struct scan_finding *f = &list->items[index];
   char *uri = path_uri(f->path);
   char *shown = path_escape(f->path);
   char *message = NULL;
   char id[SCAN_FP_HEX + 1];
-  if (!uri || !shown || result_fingerprint(f, occurrence_of(list, index), id) < 0 ||
+  if (!uri || !shown || result_fingerprint(f, occurrence, id) < 0 ||
       asprintf(&message, "%s found in %s line %lu%s%.12s: %s", f->rule, shown, f->line,
                f->commit[0] ? " of commit " : "", f->commit, f->preview) < 0) {
     free(uri);
@@ -444,8 +471,12 @@ static int report_sarif(yajl_gen g, const struct scan_findings *list,
 {
   size_t nrules = 0;
   const struct scan_finding **rules = sarif_rules(list, &nrules);
-  if (!rules)
+  size_t *occ = occurrences(list);
+  if (!rules || !occ) {
+    free(rules);
+    free(occ);
     return -1;
+  }
   yajl_gen_map_open(g);
   put_member(g, "$schema", SARIF_SCHEMA);
   put_member(g, "version", "2.1.0");
@@ -468,13 +499,15 @@ static int report_sarif(yajl_gen g, const struct scan_findings *list,
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < list->count && status == 0; i++)
       if ((list->items[i].suppressed != SCAN_NEW) == pass)
-        status = sarif_result(g, list, i, rule_index(rules, nrules, list->items[i].rule), sum);
+        status = sarif_result(g, list, i, occ[i], rule_index(rules, nrules, list->items[i].rule),
+                              sum);
   yajl_gen_array_close(g);
   yajl_gen_map_close(g);
   yajl_gen_array_close(g);
   if (status == 0 && yajl_gen_map_close(g) != yajl_gen_status_ok)
     status = -1;
   free(rules);
+  free(occ);
   return status;
 }
 

@@ -23,6 +23,19 @@ $SCAN --report-format sarif corpus > out.sarif 2> err || status=$?
 python3 "$S/sarif_github.py" out.sarif --expect-rule-tags || fail "GitHub upload rules"
 rules=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]["rules"]))' out.sarif)
 [ "$rules" -ge 90 ] || fail "only $rules rules reported over the corpus"
+# Each result has its own identity (GitHub merges results that share one),
+# also for the same secret twice in a file, and it does not move with lines.
+printf 'password=SameSecret-1\npassword=SameSecret-1\n' > corpus-twice.txt
+$SCAN --report-format sarif corpus-twice.txt > twice.sarif 2>/dev/null || true
+{ printf '\n\n'; cat corpus-twice.txt; } > moved.txt && mv moved.txt corpus-twice.txt
+$SCAN --report-format sarif corpus-twice.txt > moved.sarif 2>/dev/null || true
+python3 - out.sarif twice.sarif moved.sarif <<'PY' || fail "result fingerprints"
+import json, sys
+ids = lambda f: [r["partialFingerprints"]["logmask/v1"] for r in json.load(open(f))["runs"][0]["results"]]
+for f in sys.argv[1:3]:
+    assert len(set(ids(f))) == len(ids(f)), f
+assert len(ids(sys.argv[2])) == 2 and ids(sys.argv[2]) == ids(sys.argv[3])
+PY
 # Every built-in rule has its own metadata, not the generic entry.
 $LOGMASK scan --enable pii --list-rules > list 2> err || fail "--list-rules exited $?: $(cat err)"
 [ "$(wc -l < list)" -eq "$($LOGMASK --enable pii --list-rules | grep -vc '^literal ')" ] ||
