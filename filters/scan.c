@@ -77,6 +77,36 @@ static int read_paths(const struct scan_options *opts, struct scanner *sc,
   return status;
 }
 
+static int history_excluded(void *ctx, const char *path)
+{
+  return walk_filter_excluded(ctx, path);
+}
+
+/* --git and --staged, with the walk's excludes.  Returns 0, or -1 when
+ * out of memory. */
+static int read_history(const struct scan_options *opts, struct scanner *sc,
+                        struct scan_summary *sum)
+{
+  struct scan_walk walk = {
+    .excludes = opts->excludes.items,
+    .exclude_count = opts->excludes.count,
+    .default_excludes = opts->default_excludes,
+  };
+  struct walk_filter *filter = walk_filter_new(&walk);
+  if (!filter) {
+    fputs("logmask scan: out of memory\n", stderr);
+    return -1;
+  }
+  if (scan_history(sc, opts->mode == SCAN_MODE_STAGED, opts->paths, opts->path_count,
+                   opts->pathspecs, opts->pathspec_count, history_excluded, filter,
+                   &sum->commits) < 0)
+    sum->errors++;
+  walk_filter_free(filter);
+  sum->excluded = walk.excluded;
+  sum->errors += walk.errors;
+  return 0;
+}
+
 /* Entries of paths this run did not read are kept by --update-baseline:
  * an entry is replaced when its path lies under a PATH this run walked. */
 struct keep_ctx {
@@ -192,9 +222,8 @@ static int scan_with(const struct scan_options *opts, const lm_ruleset *set)
 
   int status = SCAN_EXIT_CLEAN, failed = 0;
   if (opts->mode == SCAN_MODE_GIT || opts->mode == SCAN_MODE_STAGED) {
-    if (scan_history(&sc, opts->mode == SCAN_MODE_STAGED, opts->paths, opts->path_count,
-                     opts->pathspecs, opts->pathspec_count, &sum.commits) < 0)
-      sum.errors++;
+    if (read_history(opts, &sc, &sum) < 0)
+      failed = 1;
   } else if (read_paths(opts, &sc, &progress, &sum) < 0) {
     failed = 1; /* out of memory: reported, nothing to trust */
   }

@@ -36,6 +36,8 @@ struct patch {
   size_t hdr_len;
   int hdr_over;
   size_t commits;
+  history_exclude_fn excluded;
+  void *ctx;
   int bad;                    /* a malformed patch was reported */
 };
 
@@ -83,6 +85,10 @@ static int header_line(struct patch *p, const char *line, size_t len)
       return 0;
     }
     memmove(path, path + 2, strlen(path + 2) + 1);
+    if (p->excluded && p->excluded(p->ctx, path)) {
+      free(path);
+      return 0; /* its hunks are read and skipped */
+    }
     p->path = path;
     int in_commit = p->commit[0] != '\0';
     return scanner_begin(p->sc, p->path, in_commit ? p->commit : NULL,
@@ -181,9 +187,10 @@ static int patch_piece(void *ctx, unsigned long lineno, const char *data, size_t
   return header_line(p, p->hdr, p->hdr_len) < 0 ? -1 : 0;
 }
 
-int scan_patch_fd(struct scanner *sc, int fd, size_t *commits)
+int scan_patch_fd(struct scanner *sc, int fd, history_exclude_fn excluded, void *ctx,
+                  size_t *commits)
 {
-  struct patch p = {.sc = sc};
+  struct patch p = {.sc = sc, .excluded = excluded, .ctx = ctx};
   p.hdr = malloc(HEADER_MAX);
   if (!p.hdr) {
     fputs("logmask scan: out of memory\n", stderr);
@@ -201,7 +208,8 @@ int scan_patch_fd(struct scanner *sc, int fd, size_t *commits)
 }
 
 int scan_history(struct scanner *sc, int staged, const char *const *revs, size_t nrevs,
-                 const char *const *paths, size_t npaths, size_t *commits)
+                 const char *const *paths, size_t npaths, history_exclude_fn excluded,
+                 void *ctx, size_t *commits)
 {
   static const char *const common[] = {
     "git", "-c", "core.quotePath=true", "-c", "log.showSignature=false",
@@ -239,7 +247,7 @@ int scan_history(struct scanner *sc, int staged, const char *const *revs, size_t
   free(argv);
   if (status < 0)
     return -1;
-  int rc = scan_patch_fd(sc, child.out, commits);
+  int rc = scan_patch_fd(sc, child.out, excluded, ctx, commits);
   int exit_status = git_finish(&child, NULL, 0);
   if (exit_status != 0) {
     fprintf(stderr, "logmask scan: git %s failed (exit %d)\n", staged ? "diff --cached" : "log",

@@ -429,3 +429,43 @@ int walk_path(struct scan_walk *w, const char *path)
   }
   return 0;
 }
+
+struct walk_filter {
+  struct ignore_list ignores;
+  struct walk_root root;
+};
+
+struct walk_filter *walk_filter_new(struct scan_walk *w)
+{
+  struct walk_filter *f = calloc(1, sizeof *f);
+  if (!f)
+    return NULL;
+  int rc = ignore_load(&f->ignores, ".");
+  if (rc < 0) {
+    walk_filter_free(f);
+    return NULL;
+  }
+  if (rc > 0)
+    w->errors++;
+  f->root.w = w;
+  f->root.ignores = &f->ignores;
+  f->root.top = ".";
+  f->root.shown = "";
+  return f;
+}
+
+int walk_filter_excluded(struct walk_filter *f, const char *rel)
+{
+  if (!path_excluded(&f->root, rel))
+    return 0;
+  f->root.w->excluded++;
+  return 1;
+}
+
+void walk_filter_free(struct walk_filter *f)
+{
+  if (f) {
+    ignore_free(&f->ignores);
+    free(f);
+  }
+}

@@ -33,6 +33,15 @@ struct scan_walk {
  * and counted in w->errors; returns -1 only when out of memory. */
 int walk_path(struct scan_walk *w, const char *path);
 
+/* The same excludes for paths that come from elsewhere (history): the
+ * default excludes, --exclude and the current directory's .logmaskignore.
+ * walk_filter_new returns NULL when out of memory; walk_filter_excluded
+ * counts what it excludes in w->excluded. */
+struct walk_filter;
+struct walk_filter *walk_filter_new(struct scan_walk *w);
+int walk_filter_excluded(struct walk_filter *f, const char *rel);
+void walk_filter_free(struct walk_filter *f);
+
 /* Whether the directory `name` is one of the default excludes (for tests
  * and the man page's list). */
 int walk_default_excluded_dir(const char *name);

@@ -129,6 +129,15 @@ grep -q "commit ${first%"${first#????????????}"}, 2024-03-01T10:00:00+00:00)" "$
   fail "--git text names no commit: $(cat "$T/out")"
 $SCAN --git -- src/settings.ini > "$T/out" 2>/dev/null || true
 [ "$(cut -d: -f1 "$T/out")" = "src/settings.ini" ] || fail "--git -- PATH: $(cat "$T/out")"
+# History honours the excludes: a venv/ committed by force, a --exclude.
+git add -f venv/lib/site.py && git commit -q -m vendored
+$SCAN --git -- venv > "$T/out" 2> "$T/err" || fail "--git read an excluded venv/: $(cat "$T/out")"
+grep -q ' 1 excluded' "$T/err" || fail "--git excluded not counted: $(cat "$T/err")"
+$SCAN --git --no-default-excludes -- venv > "$T/out" 2>/dev/null && fail "--git --no-default-excludes"
+grep -q '^venv/lib/site.py:1:10: ' "$T/out" || fail "--git --no-default-excludes: $(cat "$T/out")"
+$SCAN --git --exclude 'old.ini' -- src > "$T/out" 2>/dev/null || true
+grep -q 'old.ini' "$T/out" && fail "--git --exclude: $(cat "$T/out")"
+git reset -q --hard HEAD~1
 status=0
 $SCAN --git no-such-rev > /dev/null 2> "$T/err" || status=$?
 [ "$status" -eq 2 ] || fail "--git with a bad revision exited $status"
