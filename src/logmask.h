@@ -393,6 +393,16 @@ typedef struct lm_finding {
 LM_API lm_status lm_masker_find(lm_masker *m, const char *line, size_t len,
                                 lm_finding *found, size_t max, size_t *count);
 
+/* The line given to the last lm_masker_find, masked exactly as
+ * lm_masker_line masks it (without a second matching pass, and without
+ * counting it again): for a scanner that shows findings in context.
+ * at[k] (k < nat, may be NULL when nat is 0) gets the byte offset in
+ * out->text where the mask of finding k starts, or (size_t)-1.  The line
+ * given to lm_masker_find must still be valid; out->text points into the
+ * masker (valid until its next call) or at that line.  LM_ERR_STATE when
+ * the last call on m was not lm_masker_find. */
+LM_API lm_status lm_masker_render(lm_masker *m, lm_line *out, size_t *at, size_t nat);
+
 /* Forgets multi-line state (an open PEM block) before a new input. */
 LM_API void lm_masker_reset(lm_masker *m);
 
