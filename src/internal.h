@@ -122,6 +122,7 @@ struct lm_ruleset {
   lm_rule *rules;                  /* enabled rules, then the labels, once compiled */
   size_t nrules, cap;
   size_t nmatch;                   /* rules with a regex: rules[0..nmatch) */
+  size_t njit;                     /* of those, run as JIT machine code */
   size_t nblock;                   /* of those, block openers */
   uint32_t *block_rules;
   lm_literal *literals;
