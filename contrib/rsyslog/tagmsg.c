@@ -7,8 +7,10 @@ lm_status lmr_tagmsg_init(lmr_tagmsg *t, const lm_ruleset *set) {
   memset(t, 0, sizeof *t);
   t->joint = lm_masker_new(set);
   t->tag = lm_masker_new(set);
-  if (!t->joint || !t->tag || lm_masker_set_format(t->joint, "text") != LM_OK ||
-      lm_masker_set_format(t->tag, "text") != LM_OK) {
+  t->find = lm_masker_new(set);
+  if (!t->joint || !t->tag || !t->find || lm_masker_set_format(t->joint, "text") != LM_OK ||
+      lm_masker_set_format(t->tag, "text") != LM_OK ||
+      lm_masker_set_format(t->find, "text") != LM_OK) {
     lmr_tagmsg_free(t);
     return LM_ERR_NOMEM;
   }
@@ -18,8 +20,19 @@ lm_status lmr_tagmsg_init(lmr_tagmsg *t, const lm_ruleset *set) {
 void lmr_tagmsg_free(lmr_tagmsg *t) {
   lm_masker_free(t->joint);
   lm_masker_free(t->tag);
-  t->joint = t->tag = NULL;
+  lm_masker_free(t->find);
+  t->joint = t->tag = t->find = NULL;
   lmr_bytes_free(&t->line);
+}
+
+lm_status lmr_tagmsg_secrets(lmr_tagmsg *t, const char **text, lm_finding *found, size_t max,
+                             size_t *count) {
+  *count = 0;
+  *text = t->line.data ? t->line.data : "";
+  if (!t->find)
+    return LM_ERR_STATE;
+  lm_masker_reset(t->find);
+  return lm_masker_find(t->find, *text, t->line.len, found, max, count);
 }
 
 const lm_masker *lmr_tagmsg_masker(const lmr_tagmsg *t, int which) {

@@ -17,7 +17,8 @@
 typedef struct lmr_tagmsg {
   lm_masker *joint; /* TAG, blank, MSG */
   lm_masker *tag;   /* TAG alone, when a mask of the joint text reaches into it */
-  lmr_bytes line;
+  lm_masker *find;  /* lmr_tagmsg_secrets (its counters are not reported) */
+  lmr_bytes line;   /* the joint text of the last run */
 } lmr_tagmsg;
 
 typedef struct lmr_tagmsg_out {
@@ -38,6 +39,12 @@ void lmr_tagmsg_free(lmr_tagmsg *t);
  * the whole masked joint text: both masked, never a secret kept. */
 lm_status lmr_tagmsg_run(lmr_tagmsg *t, const char *tag, size_t tag_len, const char *msg,
                          size_t msg_len, lmr_tagmsg_out *out);
+/* After a run that changed something: where the secrets of the joint
+ * text were, so that a host can take them out of copies of TAG or MSG made
+ * before masking (a parser's $! fields).  *text gets the joint text (valid
+ * until the next run); found/max/count as for lm_masker_find. */
+lm_status lmr_tagmsg_secrets(lmr_tagmsg *t, const char **text, lm_finding *found, size_t max,
+                             size_t *count);
 /* Counters: the joint masker (0) and the tag masker (1). */
 const lm_masker *lmr_tagmsg_masker(const lmr_tagmsg *t, int which);
 #endif
