@@ -393,8 +393,9 @@ static int set_up_library(helper *h) {
     lmr_diag(LOG_ERR, "cannot create a masker");
     return -1;
   }
-  if (o->format && (st = lm_masker_set_format(h->masker, o->format)) != LM_OK) {
-    lmr_diag(LOG_ERR, "--format %s: %s", o->format, lm_strerror(st));
+  const char *format = o->format ? o->format : "auto";
+  if ((st = lm_masker_set_format(h->masker, format)) != LM_OK) {
+    lmr_diag(LOG_ERR, "--format %s: %s", format, lm_strerror(st));
     return -1;
   }
   if (o->input == INPUT_FULLJSON) {
@@ -426,7 +427,8 @@ static void usage(FILE *to) {
     "  --mask STYLE             redact, redact:TEMPLATE, stars, partial:N:M, hash, drop\n"
     "  --hash-key-file FILE     key for --mask hash (mode 0600, 32 bytes or more)\n"
     "  --hash-key-id ID         key id written in hash tags (default k1)\n"
-    "  --format NAME            auto, text, logfmt, json, syslog\n"
+    "  --format NAME            how MSG is read: auto (default), text, logfmt,\n"
+    "                           json, syslog\n"
     "  --sd-keys                accepted for older configurations (fulljson always\n"
     "                           masks structured data)\n"
     "  --max-line BYTES         longer messages are withheld (default 4194304)\n"

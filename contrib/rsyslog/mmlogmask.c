@@ -120,7 +120,7 @@ typedef struct mask_counters {
 
 typedef struct _instanceData {
   lmr_rulesconf conf;  /* kept: a HUP builds from it again */
-  char *format;        /* MSG's format (lm_masker_set_format), or NULL */
+  char *format;        /* MSG's format (lm_masker_set_format), NULL: "auto" */
   char *stats_name;
   unsigned props;      /* P_* */
   int rule_stats;
@@ -291,7 +291,7 @@ static lm_masker *masker_in(const lm_ruleset *set, const char *format) {
 static lm_status maskers_make(maskers *mk, const lm_ruleset *set, const char *format) {
   memset(mk, 0, sizeof *mk);
   lm_status st = LM_OK;
-  if (!(mk->msg = masker_in(set, format)) || !(mk->field = masker_in(set, "text")) ||
+  if (!(mk->msg = masker_in(set, format ? format : "auto")) || !(mk->field = masker_in(set, "text")) ||
       !(mk->hdr = masker_in(set, "syslog")) || !(mk->tree = masker_in(set, "json")))
     st = LM_ERR_NOMEM;
   if (st == LM_OK)
@@ -976,7 +976,7 @@ ENDfreeInstance
 BEGINdbgPrintInstInfo
 CODESTARTdbgPrintInstInfo
   DBGPRINTF("mmlogmask: %s, format %s, properties 0x%x\n", pData->stats_name,
-            pData->format ? pData->format : "(library default)", pData->props);
+            pData->format ? pData->format : "auto", pData->props);
 ENDdbgPrintInstInfo
 
 BEGINtryResume

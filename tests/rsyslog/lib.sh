@@ -77,7 +77,7 @@ shipped() {
       -e "s|port=\"514\"|address=\"127.0.0.1\" port=\"0\" listenPortFileName=\"$T/port\"|" \
       -e "s|action(type=\"mmlogmask\"|action(type=\"mmlogmask\" nodefaultrules=\"on\" rules=\"$RULES\"|" \
       "$top_srcdir/contrib/rsyslog/$1"
-  printf 'global(workDirectory="%s")\naction(type="omfile" file="%s/internal.log")\n' "$T" "$T"
+  printf 'global(workDirectory="%s" processInternalMessages="on")\naction(type="omfile" file="%s/internal.log")\n' "$T" "$T"
 }
 
 # send_tcp FILE: the file's lines, as they are, over one TCP connection to
