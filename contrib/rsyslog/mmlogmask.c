@@ -777,17 +777,24 @@ static int scrub_tree(wrkrInstanceData_t *w, struct json_object *o, int depth) {
   }
 }
 
+/* {"ok":1} and, when there are some, "masked", "dropped", "error".  Keys
+ * are constants (libfastjson copies none): this runs for every message. */
 static struct json_object *marker_new(const outcome *o) {
+  enum { NEW_CONST = JSON_C_OBJECT_KEY_IS_CONSTANT | JSON_C_OBJECT_ADD_KEY_IS_NEW };
   struct json_object *m = json_object_new_object();
-  if (!m)
+  struct json_object *ok = json_object_new_int(o->failed ? 0 : 1);
+  if (!m || !ok) {
+    json_object_put(m);
+    json_object_put(ok);
     return NULL;
-  json_object_object_add(m, "ok", json_object_new_int(o->failed ? 0 : 1));
-  if (!o->failed)
-    json_object_object_add(m, "masked", json_object_new_int((int)o->secrets));
+  }
+  json_object_object_add_ex(m, "ok", ok, NEW_CONST);
+  if (!o->failed && o->secrets)
+    json_object_object_add_ex(m, "masked", json_object_new_int((int)o->secrets), NEW_CONST);
   if (o->dropped)
-    json_object_object_add(m, "dropped", json_object_new_int(1));
+    json_object_object_add_ex(m, "dropped", json_object_new_int(1), NEW_CONST);
   if (o->failed)
-    json_object_object_add(m, "error", json_object_new_string(o->failed));
+    json_object_object_add_ex(m, "error", json_object_new_string(o->failed), NEW_CONST);
   return m;
 }
 
@@ -841,8 +848,8 @@ static void mask_tree_and_mark(wrkrInstanceData_t *w, smsg_t *pMsg, unsigned pro
   if (!root)
     root = pMsg->json = json_object_new_object();
   struct json_object *mark = marker_new(o);
-  if (root && mark)
-    json_object_object_add(root, "logmask", mark); /* replaces a forged one */
+  if (root && mark) /* replaces a forged one */
+    json_object_object_add_ex(root, "logmask", mark, JSON_C_OBJECT_KEY_IS_CONSTANT);
   else
     json_object_put(mark);
   pthread_mutex_unlock(&pMsg->mut);
