@@ -27,7 +27,7 @@ stop_conf() {
 # --- 1. forged marker, the helper crashes on the message ---
 shipped logmask-imtcp.conf |
   sed -e 's|^module(load="imtcp")|&\nmodule(load="mmjsonparse")|' \
-      -e 's|^  unset \$!logmask;|  action(type="mmjsonparse" cookie="@cee:")\n&|' \
+      -e 's|workerThreads="[0-9]*") {$|&\n  action(type="mmjsonparse" cookie="@cee:")|' \
       -e 's|--input fulljson |--input fulljson --test-crash-on CRASHME |' >"$T/rsyslog.conf"
 grep -q 'test-crash-on' "$T/rsyslog.conf" && grep -q mmjsonparse "$T/rsyslog.conf" || fail "config edit"
 start_conf

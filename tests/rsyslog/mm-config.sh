@@ -25,7 +25,7 @@ cp "$stale" "$T/stale/mmlogmask.so"
 # set $!logmask (the comment in the config says where parsers go).
 shipped mmlogmask.conf |
   sed -e 's|^module(load="imtcp")|&\nmodule(load="mmjsonparse")|' \
-      -e 's|^  unset \$!logmask;|  action(type="mmjsonparse" cookie="@cee:")\n&|' >"$T/good.conf"
+      -e 's|workerThreads="[0-9]*") {$|&\n  action(type="mmjsonparse" cookie="@cee:")|' >"$T/good.conf"
 grep -q 'abortOnUncleanConfig="on"' "$T/good.conf" || fail "the shipped config lost abortOnUncleanConfig"
 "$RSYSLOGD" -N1 -f "$T/good.conf" >"$T/good.log" 2>&1 || { cat "$T/good.log" >&2; fail "the shipped config is refused"; }
 

@@ -31,7 +31,7 @@ CONF
   shipped mmlogmask.conf |
   sed -e "s| nodefaultrules=\"on\" rules=\"$RULES\"||" \
       -e 's|^module(load="imtcp")|&\nmodule(load="mmjsonparse")\nmodule(load="mmnormalize")\nmodule(load="mmpstrucdata")|' \
-      -e "s|^  unset \\\$!logmask;|  action(type=\"mmjsonparse\" cookie=\"@cee:\")\n  action(type=\"mmnormalize\" rulebase=\"$T/rb\")\n  action(type=\"mmpstrucdata\")\n&|" \
+      -e "s|workerThreads=\"[0-9]*\") {\$|&\n  action(type=\"mmjsonparse\" cookie=\"@cee:\")\n  action(type=\"mmnormalize\" rulebase=\"$T/rb\")\n  action(type=\"mmpstrucdata\")|" \
       -e "s|^  action(type=\"omfile\" dynaFile=.*|&\n  action(type=\"omfile\" file=\"$T/all.log\" template=\"all\")\n  action(type=\"omfile\" file=\"$T/jsonmesg.log\" template=\"jsonmesg\")\n  action(type=\"omfile\" file=\"$T/tree.log\" template=\"tree\")|"
 } >"$T/rsyslog.conf"
 grep -q 'mmpstrucdata' "$T/rsyslog.conf" && grep -q 'tree.log' "$T/rsyslog.conf" || fail "config edit failed"
