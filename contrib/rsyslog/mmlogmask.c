@@ -109,8 +109,7 @@ typedef struct mask_counters {
   intctr_t processed;   /* messages seen */
   intctr_t masked;      /* messages changed */
   intctr_t secrets;     /* secret spans masked, all properties */
-  intctr_t sensitive_keys; /* of those, masked for a sensitive key name */
-  intctr_t literals;    /* of those, known-literal occurrences */
+  intctr_t literals;    /* of those, known-literal occurrences (the rest: rule.ID) */
   intctr_t withheld;    /* messages with a property that could not be masked */
   intctr_t dropped;     /* messages emptied by the "drop" style */
   intctr_t limit_trips; /* properties masked whole because a regex limit tripped */
@@ -359,12 +358,12 @@ static void worker_refresh(wrkrInstanceData_t *w) {
 /* ---- counting ----------------------------------------------------------- */
 
 /* After a message: moves the new rule and literal matches of the maskers
- * that changed something into the shared counters.  Secrets masked for a
- * sensitive key name are the rest (they belong to no rule). */
+ * that changed something into the shared counters.  The library counts
+ * each masked secret once, under its rule (the sensitive-key and limit
+ * labels are rules too) or as a literal. */
 static void publish(wrkrInstanceData_t *w, unsigned secrets, unsigned limit_trips) {
   instanceData *d = w->pData;
   generation *g = w->gen;
-  uint64_t attributed = 0;
   for (int k = 0; k < M_COUNT; k++) {
     if (!(w->touched & (1u << k)))
       continue;
@@ -374,7 +373,6 @@ static void publish(wrkrInstanceData_t *w, unsigned secrets, unsigned limit_trip
       lm_rule_stats rs;
       lm_masker_rule_stats(m, i, &rs);
       if (rs.id && rs.matches > seen[i]) {
-        attributed += rs.matches - seen[i];
         if (g->rule_ctr && g->rule_ctr[i])
           ctr_add(g->rule_ctr[i], rs.matches - seen[i]);
         seen[i] = rs.matches;
@@ -383,15 +381,12 @@ static void publish(wrkrInstanceData_t *w, unsigned secrets, unsigned limit_trip
     lm_totals t;
     lm_masker_totals(m, &t);
     if (t.literal_matches > w->seen_literals[k]) {
-      attributed += t.literal_matches - w->seen_literals[k];
       ctr_add(&d->ctr.literals, t.literal_matches - w->seen_literals[k]);
       w->seen_literals[k] = t.literal_matches;
     }
   }
   ctr_add(&d->ctr.secrets, secrets);
   ctr_add(&d->ctr.limit_trips, limit_trips);
-  if (secrets > attributed + limit_trips)
-    ctr_add(&d->ctr.sensitive_keys, secrets - attributed - limit_trips);
 }
 
 /* ---- one message -------------------------------------------------------- */
@@ -898,7 +893,6 @@ static rsRetVal set_up_stats(instanceData *d) {
   CHKiRet(add_counter(d, "processed", &d->ctr.processed));
   CHKiRet(add_counter(d, "masked", &d->ctr.masked));
   CHKiRet(add_counter(d, "secrets", &d->ctr.secrets));
-  CHKiRet(add_counter(d, "sensitive_keys", &d->ctr.sensitive_keys));
   CHKiRet(add_counter(d, "literals", &d->ctr.literals));
   CHKiRet(add_counter(d, "withheld", &d->ctr.withheld));
   CHKiRet(add_counter(d, "dropped", &d->ctr.dropped));

@@ -3,27 +3,20 @@
  * "[id k=\"v\" ...]...") masked by the library exactly as its syslog
  * handler masks structured data: escapes \" \\ \] kept, parameters with
  * sensitive names masked whole.  The parsing is the library's
- * (lm_masker_set_format(m, "sd")); this file holds no syntax of its own.
- *
- * Until the library offers the "sd" format, the text is masked inside a
- * synthetic RFC 5424 line ("<0>1 - - - - - " SD) by the syslog handler,
- * which is the same code, and the prefix is taken off again. */
+ * (lm_masker_set_format(m, "sd")); this file holds no syntax of its own. */
 #ifndef LMR_SDMASK_H
 #define LMR_SDMASK_H
 #include <stddef.h>
-#include "bytes.h"
 #include "logmask.h"
 
 typedef struct lmr_sdmask {
   lm_masker *m;
-  int wrapped;    /* no "sd" format: the synthetic-line path */
-  lmr_bytes line; /* the synthetic line */
 } lmr_sdmask;
 
 /* One masker over `set` (not owned; must outlive s).  LM_OK, LM_ERR_NOMEM,
- * or the library's refusal of both formats. */
+ * or the library's refusal of the format. */
 lm_status lmr_sdmask_init(lmr_sdmask *s, const lm_ruleset *set);
-/* Frees the masker and wipes the buffer.  Accepts a zeroed or freed s. */
+/* Frees the masker.  Accepts a zeroed or freed s. */
 void lmr_sdmask_free(lmr_sdmask *s);
 /* Masks `len` bytes of structured data into *out, as lm_masker_line does
  * (out->text valid until the next call; unchanged text points at `sd`).

@@ -108,7 +108,7 @@ run sd --input fulljson --sd-keys <"$T/sd.in"
   printf '{"structured-data":"[ex@1 password=\\"%s\\" user=\\"bob\\"][timeQuality tzKnown=\\"1\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
     '[REDACTED:rsyslog-test-password\\]'
   printf '{"structured-data":"[ex@1 password=\\"%s\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
-    '[REDACTED:syslog-sensitive-key\\]'
+    '[REDACTED:rsyslog-test-password\\]'
   printf '{"structured-data":"[ex@1 session=\\"%s\\" path=\\"C:\\\\\\\\temp\\" user=\\"bob\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
     '[REDACTED:syslog-sensitive-key\\]'
   printf '{"structured-data":"[ex@1 path=\\"C:\\\\\\\\\\" note=\\"password=%s\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \

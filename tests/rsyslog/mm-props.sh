@@ -38,7 +38,7 @@ grep -q 'mmpstrucdata' "$T/rsyslog.conf" && grep -q 'tree.log' "$T/rsyslog.conf"
 rsyslog_start
 
 cat >"$T/in" <<'IN'
-<13>Nov 29 12:00:00 host app: @cee: {"password":"ceeleak1","user":"bob","deep":{"api_key":"ceeleak2xyzxyz"}}
+<13>Nov 29 12:00:00 host app: @cee: {"password":"ceeleak1","user":"bob","deep":{"api_key":"ceeleak2xyzxyz","session":"ceeleak12"}}
 <13>Nov 29 12:00:00 host app: login user=bob password=normleak3
 <13>Nov 29 12:00:00 host app: unparsed text password=unparsedleak4 more
 <13>1 2024-01-01T00:00:00Z host app 42 ID7 [ex@32473 password="sdleak5" session="sessleak6" path="C:\\temp"] body text
@@ -58,7 +58,8 @@ no_leak leak "$T"/*.log
 # masked, not dropped: each secret's place holds a mask
 [ "$(grep -c 'REDACTED' "$T/all.log")" -eq 8 ] || { cat "$T/all.log" >&2; fail "not every secret message masked"; }
 # the parsers' fields are masked in place, key-aware
-grep -q '"password": *"\[REDACTED:json-sensitive-key\]"' "$T/tree.log" || fail "\$!password not masked by key"
+grep -q '"password": *"\[REDACTED:[a-z-]*\]", "user": "bob"' "$T/tree.log" || fail "\$!password not masked"
+grep -q '"session": *"\[REDACTED:json-sensitive-key\]"' "$T/tree.log" || fail "\$!deep!session not masked by its key name"
 grep -q '"rfc5424-sd": *{ *"ex@32473": *{ *"password": *"\[REDACTED' "$T/tree.log" || fail "rfc5424-sd not masked"
 grep -q '"originalmsg": *" unparsed text password=\[REDACTED' "$T/tree.log" || fail "originalmsg not masked"
 # a value only TAG and MSG together reveal is taken out of the parsers' copies
