@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include "logmask.h"
 
 /* the built-in labels that follow the rules in the rule table */
@@ -145,8 +148,23 @@ START_TEST(load_path_errors) {
   fputs("not rules\n", f);
   fclose(f);
   ck_assert_int_eq(lm_ruleset_load_path(set, dir), LM_OK);
+  size_t regex_rules = 99;
+  ck_assert_uint_eq(lm_ruleset_jit_count(set, &regex_rules), 0); /* not compiled */
+  ck_assert_uint_eq(regex_rules, 0);
   ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
   ck_assert_uint_eq(lm_ruleset_rule_count(set), 2 + NLABELS);
+  /* the labels have no regex; where the platform grants JIT memory (the
+   * PCRE2 build says so and an executable mapping is allowed) both run JIT */
+  ck_assert_uint_le(lm_ruleset_jit_count(set, &regex_rules), 2);
+  ck_assert_uint_eq(regex_rules, 2);
+  uint32_t have_jit = 0;
+  pcre2_config(PCRE2_CONFIG_JIT, &have_jit);
+  void *rwx = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (rwx != MAP_FAILED) {
+    munmap(rwx, 4096);
+    if (have_jit)
+      ck_assert_uint_eq(lm_ruleset_jit_count(set, NULL), 2);
+  }
   ck_assert_str_eq(lm_ruleset_rule_id(set, 0), "first"); /* name order */
   ck_assert_str_eq(lm_ruleset_rule_id(set, 1), "second");
   ck_assert_str_eq(lm_ruleset_rule_id(set, 2), "json-sensitive-key"); /* labels follow */
