@@ -13,10 +13,6 @@ int lm_fmt_is_logfmt(const char *l, size_t len) {
   return i < len && l[i] == '=';
 }
 
-/* JSON at the end of a text line, behind a prefix (a container runtime's
- * `TIME stdout F `, a logger's timestamp and level): the line ends with
- * '}' and the first '{' starts it.  Only that one '{' is tried, so a
- * hostile line costs one parse. */
 static const char *skip_ws(const char *p, const char *end) {
   while (p < end && (*p == ' ' || *p == '\t'))
     p++;
@@ -42,6 +38,10 @@ int lm_json_byte_array(const char *text, size_t len) {
   return 0;
 }
 
+/* JSON at the end of a text line, behind a prefix (a container runtime's
+ * `TIME stdout F `, a logger's timestamp and level): the line ends with
+ * '}' and the first '{' starts it.  Only that one '{' is tried, so a
+ * hostile line costs one parse. */
 size_t lm_json_suffix(const char *l, size_t len) {
   size_t e = len;
   while (e && (l[e - 1] == ' ' || l[e - 1] == '\t' || l[e - 1] == '\r' || l[e - 1] == '\n'))
