@@ -150,6 +150,7 @@ struct lm_ruleset {
    * (logfmt, RFC 5424), and as JSON object keys, before the ':' */
   lm_suffix *key_names, *key_names_json;
   lm_suffix *keyword_names_json;   /* json 2: a keyword's name as a JSON name */
+  uint32_t *key_index;             /* lm_keys_index: sensitive keys by last byte */
   lm_error err;
   char err_file[512];
   char err_msg[1024];
@@ -337,6 +338,10 @@ void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
  * the keyword names alone. */
 lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
                           size_t nrules) LM_HIDDEN;
+/* The sensitive keys' indexes grouped by the last byte of their
+ * normalised form: [257 group starts][indexes], so a key is compared with
+ * the few names that end as it does.  NULL when out of memory. */
+uint32_t *lm_keys_index(const lm_ruleset *set) LM_HIDDEN;
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) LM_HIDDEN;
 int lm_key_value_is_placeholder(const char *s, size_t len) LM_HIDDEN;
 

@@ -60,6 +60,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   lm_suffix_free(set->key_names);
   lm_suffix_free(set->key_names_json);
   lm_suffix_free(set->keyword_names_json);
+  free(set->key_index);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
   free(set->kw_rules);
@@ -371,6 +372,7 @@ typedef struct built {
   uint32_t *kw_first, *kw_count, *kw_rules;
   lm_ac *ac;
   lm_suffix *key_names, *key_names_json, *keyword_names_json;
+  uint32_t *key_index;
   pcre2_code *pem_body;
 } built;
 
@@ -388,6 +390,7 @@ static void built_free(built *b) {
   lm_suffix_free(b->key_names);
   lm_suffix_free(b->key_names_json);
   lm_suffix_free(b->keyword_names_json);
+  free(b->key_index);
   pcre2_code_free(b->pem_body);
   memset(b, 0, sizeof *b);
 }
@@ -521,7 +524,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   b.key_names = lm_keys_suffix(set, 0, NULL, 0);
   b.key_names_json = lm_keys_suffix(set, 1, rules, nmatch);
   b.keyword_names_json = lm_keys_suffix(set, 2, rules, nmatch);
-  if (!b.key_names || !b.key_names_json || !b.keyword_names_json)
+  b.key_index = lm_keys_index(set);
+  if (!b.key_names || !b.key_names_json || !b.keyword_names_json || !b.key_index)
     goto nomem;
   int errcode;
   PCRE2_SIZE erroff;
@@ -590,6 +594,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->key_names = b.key_names;
   set->key_names_json = b.key_names_json;
   set->keyword_names_json = b.keyword_names_json;
+  set->key_index = b.key_index;
   set->pem_body = b.pem_body;
   set->any_drop = any_drop;
   set->compiled = 1;

@@ -124,9 +124,19 @@ static void finish(lm_masker *m, const lm_view *v, lm_cands *c) {
     c->block |= rule->block_end != NULL;
   }
   c->n = k;
-  /* rule order, so results never depend on keyword order in the line */
-  if (c->n > 1)
+  /* rule order, so results never depend on keyword order in the line;
+   * a line has a few candidates: insertion sort, no library call */
+  if (c->n > 16) {
     qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+    return;
+  }
+  for (size_t i = 1; i < c->n; i++) {
+    uint32_t r = c->v[i];
+    size_t j = i;
+    for (; j > 0 && c->v[j - 1] > r; j--)
+      c->v[j] = c->v[j - 1];
+    c->v[j] = r;
+  }
 }
 
 int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
@@ -140,9 +150,21 @@ int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
     m->lc.oom = 1;
     return -1;
   }
-  /* the walk reports quarter by quarter, not in text order */
-  if (c->nhits > 1)
+  /* the walk reports quarter by quarter, not in text order: nearly sorted */
+  if (c->nhits > 32) {
     qsort(c->hits, c->nhits, 3 * sizeof *c->hits, cmp_hit);
+  } else {
+    uint32_t *h = c->hits;
+    for (size_t i = 1; i < c->nhits; i++) {
+      uint32_t a = h[3 * i], b = h[3 * i + 1], id = h[3 * i + 2];
+      size_t j = i;
+      for (; j > 0 && h[3 * (j - 1)] > a; j--)
+        memcpy(h + 3 * j, h + 3 * (j - 1), 3 * sizeof *h);
+      h[3 * j] = a;
+      h[3 * j + 1] = b;
+      h[3 * j + 2] = id;
+    }
+  }
   return 0;
 }
 

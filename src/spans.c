@@ -198,7 +198,18 @@ int lm_spans_fit(lm_lctx *lc) {
   if (!nreg || !n)
     return 0;
   lm_region *reg = lc->regions.v;
-  qsort(reg, nreg, sizeof *reg, cmp_region);
+  /* handlers add regions mostly in text order: insertion sort unless many */
+  if (nreg > 64) {
+    qsort(reg, nreg, sizeof *reg, cmp_region);
+  } else {
+    for (size_t i = 1; i < nreg; i++) {
+      lm_region r = reg[i];
+      size_t j = i;
+      for (; j > 0 && cmp_region(&reg[j - 1], &r) > 0; j--)
+        reg[j] = reg[j - 1];
+      reg[j] = r;
+    }
+  }
   /* pieces are appended after the spans, then moved down */
   size_t stack_cap = 64, top = 0;
   size_t *stack = malloc(stack_cap * sizeof *stack);
