@@ -109,6 +109,11 @@ typedef struct lm_literal {
 
 /* AC pattern ids: keyword k of the flattened keyword table, or a literal. */
 #define LM_AC_LITERAL_BIT 0x80000000u
+/* Marks of encodings (decode.h LM_ENC_* in the low bits): the two first
+ * bytes of every escape the decoders read, so that the keyword walk also
+ * tells whether a line may hold encoded text (a superset: decode.c's
+ * lm_encodings decides). */
+#define LM_AC_MARK_BIT 0x40000000u
 /* First byte of a stored keyword that must match with its case
  * (`keywords-cased:`); the automaton folds case, hits are then verified. */
 #define LM_KW_CASED '\x01'
@@ -229,6 +234,7 @@ struct lm_cands {
   uint32_t *v;
   size_t n, cap;
   int block;                       /* a block rule is among them */
+  unsigned marks;                  /* LM_ENC_* bits of encoding marks seen */
   /* with `record`: every keyword occurrence (start, end, keyword id) in
    * text order, so that a part of the text knows its candidates without
    * a walk of its own */

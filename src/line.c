@@ -174,7 +174,8 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
     json_at = lm_json_suffix(line, len);
   int keys = m->only_rule < 0;
   int openers = m->cand_line->block;
-  lc->enc = lm_encodings(line, len);
+  /* the walk saw the marks of any encoding there may be */
+  lc->enc = m->cand_line->marks ? lm_encodings(line, len) : 0;
   int bytes = (fmt == LM_FMT_JSON || json_at != (size_t)-1) && lm_json_byte_array(line, len);
   if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc && !bytes &&
       !names_a_key(set, line, len, fmt, json_at))

@@ -1,6 +1,7 @@
 /* The rule set: building (rule files, literals, options) and compiling
  * into the immutable, thread-shareable form. */
 #include "internal.h"
+#include "decode.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -473,6 +474,21 @@ static int build_keywords(lm_ruleset *set, size_t nmatch, built *b, size_t *nkw_
     const char *t = lm_kw_text(b->kw[q]);
     if ((lm_kw_cased(b->kw[q]) ? lm_ac_add_cased : lm_ac_add)(b->ac, (const unsigned char *)t,
                                                               strlen(t), (uint32_t)q))
+      return -1;
+  }
+  /* Encoding marks: percent-encoding, backslash escapes, HTML entities
+   * (decode.c reads these; folded matching only adds lookalikes) */
+  static const char *const marks[] = {
+      "%0", "%1", "%2", "%3", "%4", "%5", "%6", "%7", "%8", "%9", "%a", "%b", "%c", "%d", "%e",
+      "%f", "\\\"", "\\\\", "\\/", "\\'", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u", "\\x",
+      "&#", "&quot;", "&amp;", "&lt;", "&gt;", "&apos;", "&equals;", "&colon;", "&sol;",
+      "&num;", "&percnt;", "&plus;", "&nbsp;"};
+  for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+    unsigned enc = marks[k][0] == '%' ? LM_ENC_PERCENT
+                   : marks[k][0] == '&' ? LM_ENC_HTML
+                                        : LM_ENC_BACKSLASH;
+    if (lm_ac_add(b->ac, (const unsigned char *)marks[k], strlen(marks[k]),
+                  LM_AC_MARK_BIT | enc))
       return -1;
   }
   /* Only a literal's first bytes go into the automaton (the full value is

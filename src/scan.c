@@ -52,6 +52,10 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   lm_masker *m = w->m;
   const lm_ruleset *set = m->set;
   size_t start = end - len;
+  if (id & LM_AC_MARK_BIT) {
+    w->c->marks |= id & ~LM_AC_MARK_BIT;
+    return 0;
+  }
   if (id & LM_AC_LITERAL_BIT) {
     if (!w->literals)
       return 0;
@@ -142,6 +146,7 @@ static void finish(lm_masker *m, const lm_view *v, lm_cands *c) {
 int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
   c->n = 0;
   c->block = 0;
+  c->marks = 0;
   c->nhits = 0;
   walk_ctx w = {m, v, c, literals, 0};
   lm_ac_scan(m->set->ac, (const unsigned char *)v->text, v->len, on_hit, &w);
