@@ -114,8 +114,6 @@ static int cmp_hit(const void *a, const void *b) {
 static void finish(lm_masker *m, const lm_view *v, lm_cands *c) {
   const lm_ruleset *set = m->set;
   size_t k = 0;
-  if (!c->n)
-    return;
   for (size_t i = 0; i < c->n; i++) {
     uint32_t r = c->v[i];
     m->cand_mark[r] = 0;
@@ -150,7 +148,8 @@ int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
   c->nhits = 0;
   walk_ctx w = {m, v, c, literals, 0};
   lm_ac_scan(m->set->ac, (const unsigned char *)v->text, v->len, on_hit, &w);
-  finish(m, v, c);
+  if (c->n) /* most walks find no keyword */
+    finish(m, v, c);
   if (w.oom) {
     m->lc.oom = 1;
     return -1;
