@@ -110,6 +110,30 @@ int lm_spans_repeats(lm_lctx *lc) {
   }
   size_t budget = 8 * len + 65536;
   int rc = 0;
+  if (nr == 1) {
+    /* the common case, one secret: memmem from one occurrence to the
+     * next, comparisons on the same budget */
+    const rep *r = &reps[0];
+    const unsigned char *q = t;
+    while (rc == 0 && (size_t)(t + len - q) >= r->len) {
+      q = memmem(q, (size_t)(t + len - q), t + r->start, r->len);
+      if (!q)
+        break;
+      size_t p = (size_t)(q - t);
+      if (p != r->start && lm_span_add_raw(lc, p, p + r->len, r->label, r->literal, r->origin))
+        rc = -1;
+      if (budget < r->len)
+        break; /* many overlapping copies: the walk below takes over */
+      budget -= r->len;
+      q++;
+    }
+    if (rc != 0 || !q || (size_t)(t + len - q) < r->len) {
+      free(head);
+      free(reps);
+      return rc;
+    }
+    budget = 0; /* out of budget: the walk from here on fails closed */
+  }
   for (size_t p = 0; nr && p + REPEAT_MIN <= len; p++) {
     uint32_t k = head[hash6(t + p, bits)];
     if (k == UINT32_MAX)
