@@ -249,6 +249,9 @@ typedef struct lm_cands lm_cands;
  * literals straight into lc's spans (with `literals`).  On a pair view
  * only keywords touching its `path=` count.  0 or -1 (OOM). */
 int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) LM_HIDDEN;
+/* The same over the raw line (m->lc's), its literals as raw spans. */
+int lm_scan_walk_line(lm_masker *m, const char *line, size_t len, lm_cands *c,
+                      int literals) LM_HIDDEN;
 /* Candidates of view v when it is a plain part of the line walked into
  * `line` (with `record`): from that walk's occurrences, no walk of its own
  * (and its known literals were found by that walk).  1 done, 0 v is no

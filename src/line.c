@@ -271,11 +271,7 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
  * without a keyword: most lines stop here. */
 static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   lm_lctx *lc = &m->lc;
-  /* the line's view lives on the stack until the line goes the long way */
-  lm_seg rawseg = {0, (uint32_t)len, 0, len, NULL, {0, {0}}};
-  lm_view rawv = {.text = line, .len = len, .segs = &rawseg, .nsegs = 1,
-                  .kind = LM_VIEW_RECORD, .readlen = (uint32_t)len};
-  if (lm_scan_walk(m, &rawv, m->cand_line, m->only_rule < 0))
+  if (lm_scan_walk_line(m, line, len, m->cand_line, m->only_rule < 0))
     return -1;
   size_t json_at = (size_t)-1;
   int fmt = m->format;
@@ -313,8 +309,9 @@ int lm_line_spans(lm_masker *m, const char *line, size_t len, int counting, unsi
   }
   if (rc == 0 && lc->spans.n)
     lm_spans_merge(lc);
-  if (rc == 0 && counting && (lc->spans.n || m->ntested || *flags || lc->fallbacks ||
-                              lc->blocks_opened || lc->blocks_cut || lc->trips))
+  if (rc == 0 && counting &&
+      (lc->spans.n | m->ntested | *flags | lc->fallbacks | lc->blocks_opened | lc->blocks_cut |
+       lc->trips))
     lm_line_count(m, *flags);
   for (size_t i = 0; i < m->ntested; i++)
     m->tested[m->tested_list[i]] = 0;
