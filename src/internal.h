@@ -299,6 +299,12 @@ size_t lm_json_suffix(const char *text, size_t len) LM_HIDDEN;
 int lm_json_byte_array(const char *text, size_t len) LM_HIDDEN;
 int lm_fmt_is_logfmt(const char *line, size_t len) LM_HIDDEN;
 int lm_fmt_is_syslog(const char *line, size_t len) LM_HIDDEN;
+/* Header pieces (detect.c): the index after "<PRI>" or 0; the length of
+ * an RFC 3164 "Mmm dd hh:mm:ss" at l[i] or 0; whether "<PRI>VERSION "
+ * (RFC 5424) starts the line, p being lm_syslog_pri_end's answer. */
+size_t lm_syslog_pri_end(const char *l, size_t len) LM_HIDDEN;
+size_t lm_syslog_bsd_time(const char *l, size_t len, size_t i) LM_HIDDEN;
+int lm_syslog_is_5424(const char *l, size_t len, size_t p) LM_HIDDEN;
 int lm_fmt_syslog_has_params(const char *line, size_t len) LM_HIDDEN;
 /* A decoded string's content as a view of its own (fmt_json.c's strings,
  * logfmt's quoted values, SD values): escapes decoded, esc layer pushed. */
