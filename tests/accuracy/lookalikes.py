@@ -315,7 +315,6 @@ def _xml(g):
       "<add key=\"ApiKeyHeader\" value=\"X-Api-Key\" />", "<add key=\"Password\" value=\"\" />",
       "<add key=\"ClearTextPassword\" value=\"%NUGET_PASSWORD%\" />",
       "<add key=\"TokenEndpoint\" value=\"https://login.example.com/oauth2/token\" />",
-      "<password>{DESede}%s</password>" % "******",
       "<Resource name=\"jdbc/app\" auth=\"Container\" type=\"javax.sql.DataSource\" username=\"app\" password=\"${db.password}\"/>",
       "<secret>false</secret>"])
 
