@@ -264,8 +264,11 @@ def discord_token(g):
   return "%s.%s.%s" % (first, g.s(B64URL, 6), hmac)
 
 
-@family("discord-bot-token", "Discord developer docs, reference#authentication")
+@family("discord-bot-token", "Discord developer docs, reference#authentication; user tokens "
+        "of 2FA accounts were mfa. + 84 chars (2017-2021)")
 def _discord(g):
+  if g.r.randrange(8) == 0:
+    return Secret("mfa." + g.s(B64URL, 84), "token", ["DISCORD_TOKEN"])
   return Secret(discord_token(g), "token", ["DISCORD_TOKEN", "DISCORD_BOT_TOKEN"])
 
 
