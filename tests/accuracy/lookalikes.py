@@ -483,3 +483,116 @@ def _prose(g):
       "credentials accepted for carol", "private key loaded from /etc/ssl/private/server.key",
       "token refreshed", "Password: ", "Enter password:", "password changed",
       "Using password authentication", "secret/db-credentials configured"])
+
+
+@lookalike("redis-cli", "redis.io/docs/latest/develop/tools/cli/")
+def _redis(g):
+  return g.pick([
+      "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.",
+      "+ redis-cli -h cache.internal -a \"$REDIS_PASSWORD\" --no-auth-warning ping",
+      "(error) NOAUTH Authentication required.", "(error) WRONGPASS invalid username-password pair or user is disabled.",
+      "+ redis-cli -h cache.internal -p 6380 --tls ping", "requirepass \"\"", "# requirepass foobared"])
+
+
+@lookalike("mongosh", "mongodb.com/docs/mongodb-shell/reference/options/")
+def _mongo(g):
+  return g.pick([
+      "+ mongosh mongodb://db.internal:27017/admin --username admin --password",
+      "MongoServerError: Authentication failed.",
+      "+ mongosh \"mongodb+srv://cluster0.ab1cd.mongodb.net/prod\" --apiVersion 1 --username ci",
+      "Enter password: ********"])
+
+
+@lookalike("docker-build", "docs.docker.com/reference/dockerfile/#env; #arg")
+def _dbuild(g):
+  return g.pick([
+      "Step 4/9 : ENV DB_PASSWORD_FILE=/run/secrets/db_password",
+      "Step 5/9 : ARG NPM_TOKEN",
+      "Step 6/9 : RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci",
+      "#7 [3/5] RUN --mount=type=secret,id=aws,target=/root/.aws/credentials aws s3 cp s3://bucket/x .",
+      "Step 3/8 : ENV SECRET_KEY_FALLBACKS=\"\"",
+      " ---> Running in %s" % g.s(HEX, 12)])
+
+
+@lookalike("compose-config", "docs.docker.com/reference/compose-file/services/#environment; #secrets")
+def _compose(g):
+  return g.pick([
+      "      POSTGRES_PASSWORD_FILE: /run/secrets/db_password",
+      "      - MYSQL_ROOT_PASSWORD=${MYSQL_ROOT_PASSWORD:?required}",
+      "    secrets:", "      - db_password", "  db_password:", "    file: ./secrets/db_password.txt",
+      "      GF_SECURITY_ADMIN_PASSWORD__FILE: /run/secrets/grafana_admin"])
+
+
+@lookalike("vault-cli", "developer.hashicorp.com/vault/docs/commands")
+def _vault(g):
+  return g.pick([
+      "+ vault login -method=oidc role=ci",
+      "token_accessor       %s" % g.s(string.ascii_letters + string.digits, 24),
+      "token_policies       [\"default\" \"ci\"]",
+      "+ vault kv get -field=password secret/prod/db",
+      "Success! You are now authenticated.",
+      "Key                  Value\n".rstrip("\n"),
+      "token_duration       768h"])
+
+
+@lookalike("rails", "guides.rubyonrails.org/security.html#custom-credentials; configuring.html#config-filter-parameters")
+def _rails(g):
+  return g.pick([
+      'Parameters: {"authenticity_token"=>"[FILTERED]", "user"=>{"email"=>"bob@example.com", "password"=>"[FILTERED]"}}',
+      "Rails.application.credentials.secret_key_base",
+      "config.filter_parameters += [:passw, :secret, :token, :_key, :crypt, :salt, :certificate, :otp, :ssn]",
+      "ActiveSupport::MessageEncryptor::InvalidMessage",
+      "Missing secret_key_base for 'production' environment, set this string with `bin/rails credentials:edit`"])
+
+
+@lookalike("java-properties", "docs.oracle.com/javase/8/docs/api/java/util/Properties.html")
+def _props(g):
+  return g.pick([
+      "spring.datasource.password=${DB_PASSWORD}", "spring.datasource.password=",
+      "app.jwt.secret=${JWT_SECRET:}", "spring.security.user.password={noop}${ADMIN_PW}",
+      "management.endpoint.env.keys-to-sanitize=password,secret,key,token",
+      "jasypt.encryptor.password=${JASYPT_ENCRYPTOR_PASSWORD}",
+      "spring.datasource.hikari.data-source-properties.cachePrepStmts=true"])
+
+
+@lookalike("toml-config", "toml.io/en/v1.0.0")
+def _toml(g):
+  return g.pick([
+      'password = ""', 'secret_key = "%s"' % ref(g, "SECRET_KEY"), "token_ttl = 3600",
+      '[registries.crates-io]', 'token = "${CARGO_REGISTRY_TOKEN}"', 'password_env = "DB_PASSWORD"'])
+
+
+@lookalike("dotnet-config", "learn.microsoft.com/aspnet/core/security/app-secrets")
+def _dotnet(g):
+  return g.pick([
+      "<add key=\"ApiKeyHeader\" value=\"X-Api-Key\" />",
+      "<add key=\"TokenEndpoint\" value=\"https://login.example.com/oauth2/token\" />",
+      '"ConnectionStrings": { "Default": "Server=db;Database=app;Trusted_Connection=True;" }',
+      "dotnet user-secrets set \"Movies:ServiceApiKey\" \"$API_KEY\"",
+      "info: Microsoft.Hosting.Lifetime[0] Now listening on: http://[::]:8080"])
+
+
+@lookalike("jdbc", "jdbc.postgresql.org/documentation/use/; learn.microsoft.com JDBC connection URL")
+def _jdbc(g):
+  return g.pick([
+      "jdbc:postgresql://db.internal:5432/app?user=app&ssl=true&sslmode=verify-full",
+      "jdbc:sqlserver://db:1433;databaseName=app;authentication=ActiveDirectoryManagedIdentity",
+      "HikariPool-1 - Starting... jdbcUrl=jdbc:mysql://db:3306/shop?useSSL=true",
+      "jdbc:oracle:thin:@//db.internal:1521/ORCLPDB1"])
+
+
+@lookalike("ansible", "docs.ansible.com/ansible/latest/vault_guide/")
+def _ansible(g):
+  return g.pick([
+      "db_password: \"{{ vault_db_password }}\"", "  password: !vault |",
+      "          $ANSIBLE_VAULT;1.1;AES256", "TASK [postgres : set password] *****",
+      "ok: [db1] => (item={'name': 'app', 'password': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'})",
+      "changed: [web1] => {\"censored\": \"the output has been hidden due to the fact that 'no_log: true' was specified for this result\"}"])
+
+
+@lookalike("terraform", "developer.hashicorp.com/terraform/language/values/outputs#sensitive")
+def _tf(g):
+  return g.pick([
+      "  + password = (sensitive value)", "db_password = <sensitive>",
+      "  # random_password.db will be created", '  + result = (sensitive value)',
+      'Outputs:', 'api_key = <sensitive>', "  ~ secret_string = (sensitive value)"])
