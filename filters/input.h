@@ -21,6 +21,14 @@ struct input_config {
   struct parallel *parallel; /* -j N workers, or NULL for one thread */
 };
 
+/* The window overlap for a --max-line of max_line bytes (0: the library's
+ * default): its default 4 KiB, or a quarter of a small window (the overlap
+ * must stay under half of it). */
+static inline size_t input_overlap(size_t max_line)
+{
+  return max_line != 0 && 4096 >= max_line / 2 ? max_line / 4 : 4096;
+}
+
 enum input_result {
   INPUT_DONE,        /* read to the end and written */
   INPUT_BAD_INPUT,   /* could not be opened or read, or the stream refused

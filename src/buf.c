@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include <stdlib.h>
 #include <stdint.h>
 #include "buf.h"
 
+/* Growth never uses realloc: the old block may have held a secret, and
+ * realloc would free it unwiped.  Allocate, copy, wipe, free. */
 int lm_buf_reserve(lm_buf *b, size_t extra) {
   if (extra > SIZE_MAX - b->len)
     return -1;
@@ -12,9 +15,14 @@ int lm_buf_reserve(lm_buf *b, size_t extra) {
   size_t cap = b->cap ? b->cap : 256;
   while (cap < need)
     cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-  char *p = realloc(b->data, cap);
+  char *p = malloc(cap);
   if (!p)
     return -1;
+  if (b->data) {
+    memcpy(p, b->data, b->len);
+    explicit_bzero(b->data, b->cap);
+    free(b->data);
+  }
   b->data = p;
   b->cap = cap;
   return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A growable byte buffer.  Every growth is checked; callers test the
  * return value (0 ok, -1 out of memory). */
 #ifndef LM_BUF_H

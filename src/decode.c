@@ -1,9 +1,8 @@
-/* Encoded views of a line (see internal.h): secrets written as
- * percent-encoding (p%40ss%2Fword) or backslash escapes (\u0041KIA, \/,
- * \n-escaped keys) are matched on the decoded text, and the mask covers the
- * encoded bytes of the original.  Runs on every line: two memchr-driven
- * checks decide, and the buffers are the masker's, reused. */
-#include "fmt.h"
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Decoders of encoded text (decode.h).  Each only shrinks its input, so
+ * the output is reserved once at the input's length. */
+#include "config.h"
+#include "decode.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,16 +23,6 @@ static long hex4(const char *s) {
   return a < 0 || b < 0 ? -1 : (long)a * 256 + b;
 }
 
-static int has_percent(const char *t, size_t len) {
-  const char *p = t, *end = t + len;
-  while ((p = memchr(p, '%', (size_t)(end - p)))) {
-    if (end - p >= 3 && hex2(p + 1) >= 0)
-      return 1;
-    p++;
-  }
-  return 0;
-}
-
 /* A backslash that starts an escape a log writer would have produced. */
 static int escape_at(const char *p, const char *end) {
   if (end - p < 2)
@@ -50,92 +39,152 @@ static int escape_at(const char *p, const char *end) {
   }
 }
 
-static int has_escape(const char *t, size_t len) {
-  const char *p = t, *end = t + len;
-  while ((p = memchr(p, '\\', (size_t)(end - p)))) {
-    if (escape_at(p, end))
-      return 1;
-    p++;
+/* "&name;" or "&#N;" / "&#xH;" at p: its length, or 0. */
+static const struct {
+  const char *name;
+  size_t len;
+  char c;
+} entities[] = {{"quot", 4, '"'},  {"amp", 3, '&'},    {"lt", 2, '<'},    {"gt", 2, '>'},
+                {"apos", 4, '\''}, {"equals", 6, '='}, {"colon", 5, ':'}, {"sol", 3, '/'},
+                {"num", 3, '#'},   {"percnt", 6, '%'}, {"plus", 4, '+'},  {"nbsp", 4, ' '}};
+
+static size_t entity_at(const char *p, const char *end, unsigned long *cp) {
+  size_t n = (size_t)(end - p);
+  if (n < 4 || p[0] != '&')
+    return 0;
+  /* most '&' join query parameters: an entity ends in ';' within 10 */
+  if (!memchr(p + 2, ';', n - 2 < 9 ? n - 2 : 9))
+    return 0;
+  if (p[1] == '#') {
+    size_t i = 2;
+    int hex = i < n && (p[i] == 'x' || p[i] == 'X');
+    i += (size_t)hex;
+    unsigned long v = 0;
+    size_t digits = 0;
+    while (i < n && digits < 7) {
+      int d = hex ? hexval((unsigned char)p[i]) : (p[i] >= '0' && p[i] <= '9' ? p[i] - '0' : -1);
+      if (d < 0)
+        break;
+      v = v * (hex ? 16 : 10) + (unsigned long)d;
+      i++;
+      digits++;
+    }
+    if (!digits || i >= n || p[i] != ';' || v == 0 || v > 0x10FFFF)
+      return 0;
+    *cp = v;
+    return i + 1;
+  }
+  for (size_t k = 0; k < sizeof entities / sizeof entities[0]; k++) {
+    size_t l = entities[k].len;
+    if (n >= l + 2 && memcmp(p + 1, entities[k].name, l) == 0 && p[l + 1] == ';') {
+      *cp = (unsigned char)entities[k].c;
+      return l + 2;
+    }
   }
   return 0;
 }
 
-int lm_has_encoding(const char *text, size_t len) {
-  return has_percent(text, len) || has_escape(text, len);
+unsigned lm_encodings(const char *t, size_t len) {
+  unsigned enc = 0;
+  const char *end = t + len, *p;
+  for (p = t; (p = memchr(p, '%', (size_t)(end - p))); p++)
+    if (end - p >= 3 && hex2(p + 1) >= 0) {
+      enc |= LM_ENC_PERCENT;
+      break;
+    }
+  for (p = t; (p = memchr(p, '\\', (size_t)(end - p))); p++)
+    if (escape_at(p, end)) {
+      enc |= LM_ENC_BACKSLASH;
+      break;
+    }
+  unsigned long cp;
+  for (p = t; (p = memchr(p, '&', (size_t)(end - p))); p++)
+    if (entity_at(p, end, &cp)) {
+      enc |= LM_ENC_HTML;
+      break;
+    }
+  return enc;
 }
 
-/* Both decoders only shrink text, so len bytes of room suffice. */
-static int reserve(lm_buf *dst, lm_map *map, size_t len) {
+int lm_hides_letters(const char *p, size_t n, unsigned enc) {
+  return (enc & (LM_ENC_PERCENT | LM_ENC_HTML)) ||
+         ((enc & LM_ENC_BACKSLASH) && (memmem(p, n, "\\u", 2) || memmem(p, n, "\\x", 2)));
+}
+
+static int reserve(lm_buf *dst, lm_pmap *pm, size_t len) {
+  lm_buf_clear(dst);
   if (lm_buf_reserve(dst, len + 1))
     return -1;
-  if (map->len + len > map->cap) {
-    size_t cap = map->cap ? map->cap : 256;
-    while (cap < map->len + len)
+  if (len + 1 > pm->cap) {
+    size_t cap = pm->cap ? pm->cap : 256;
+    while (cap < len + 1)
       cap *= 2;
-    uint32_t *v = realloc(map->v, cap * sizeof *v);
+    uint32_t *v = malloc(cap * sizeof *v);
     if (!v)
       return -1;
-    map->v = v;
-    map->cap = cap;
+    free(pm->v); /* offsets only, no secret bytes */
+    pm->v = v;
+    pm->cap = cap;
   }
   return 0;
 }
 
-static inline void put(lm_buf *dst, lm_map *map, char c, size_t from) {
+static inline void put(lm_buf *dst, lm_pmap *pm, char c, size_t from) {
+  pm->v[dst->len] = (uint32_t)from;
   dst->data[dst->len++] = c;
-  map->v[map->len++] = (uint32_t)from;
 }
 
-static void put_run(lm_buf *dst, lm_map *map, const char *src, size_t a, size_t b) {
+static void put_run(lm_buf *dst, lm_pmap *pm, const char *src, size_t a, size_t b) {
   memcpy(dst->data + dst->len, src + a, b - a);
-  dst->len += b - a;
   for (size_t i = a; i < b; i++)
-    map->v[map->len++] = (uint32_t)i;
+    pm->v[dst->len++] = (uint32_t)i;
 }
 
-static void put_utf8(lm_buf *dst, lm_map *map, unsigned long cp, size_t from) {
+/* A code point as UTF-8, every byte from source offset `from`.  Only
+ * called where the escape is at least as long as its UTF-8 form. */
+static void put_utf8(lm_buf *dst, lm_pmap *pm, unsigned long cp, size_t from) {
   if (cp < 0x80) {
-    put(dst, map, (char)cp, from);
+    put(dst, pm, (char)cp, from);
   } else if (cp < 0x800) {
-    put(dst, map, (char)(0xC0 | (cp >> 6)), from);
-    put(dst, map, (char)(0x80 | (cp & 0x3F)), from);
+    put(dst, pm, (char)(0xC0 | (cp >> 6)), from);
+    put(dst, pm, (char)(0x80 | (cp & 0x3F)), from);
   } else if (cp < 0x10000) {
-    put(dst, map, (char)(0xE0 | (cp >> 12)), from);
-    put(dst, map, (char)(0x80 | ((cp >> 6) & 0x3F)), from);
-    put(dst, map, (char)(0x80 | (cp & 0x3F)), from);
+    put(dst, pm, (char)(0xE0 | (cp >> 12)), from);
+    put(dst, pm, (char)(0x80 | ((cp >> 6) & 0x3F)), from);
+    put(dst, pm, (char)(0x80 | (cp & 0x3F)), from);
   } else {
-    put(dst, map, (char)(0xF0 | (cp >> 18)), from);
-    put(dst, map, (char)(0x80 | ((cp >> 12) & 0x3F)), from);
-    put(dst, map, (char)(0x80 | ((cp >> 6) & 0x3F)), from);
-    put(dst, map, (char)(0x80 | (cp & 0x3F)), from);
+    put(dst, pm, (char)(0xF0 | (cp >> 18)), from);
+    put(dst, pm, (char)(0x80 | ((cp >> 12) & 0x3F)), from);
+    put(dst, pm, (char)(0x80 | ((cp >> 6) & 0x3F)), from);
+    put(dst, pm, (char)(0x80 | (cp & 0x3F)), from);
   }
 }
 
-int lm_unescape(lm_buf *dst, lm_map *map, const char *src, size_t len) {
-  if (reserve(dst, map, len))
+int lm_unescape(const char *src, size_t len, lm_buf *dst, lm_pmap *pm) {
+  if (reserve(dst, pm, len))
     return -1;
   const char *end = src + len;
   size_t i = 0;
   while (i < len) {
     const char *bs = memchr(src + i, '\\', len - i);
     size_t stop = bs ? (size_t)(bs - src) : len;
-    put_run(dst, map, src, i, stop);
+    put_run(dst, pm, src, i, stop);
     i = stop;
     if (i == len)
       break;
     if (!escape_at(src + i, end)) {
-      put(dst, map, '\\', i++);
+      put(dst, pm, '\\', i++);
       continue;
     }
     char c = src[i + 1];
     switch (c) {
-    case 'b': put(dst, map, '\b', i); break;
-    case 'f': put(dst, map, '\f', i); break;
-    case 'n': put(dst, map, '\n', i); break;
-    case 'r': put(dst, map, '\r', i); break;
-    case 't': put(dst, map, '\t', i); break;
+    case 'b': put(dst, pm, '\b', i); break;
+    case 'f': put(dst, pm, '\f', i); break;
+    case 'n': put(dst, pm, '\n', i); break;
+    case 'r': put(dst, pm, '\r', i); break;
+    case 't': put(dst, pm, '\t', i); break;
     case 'x':
-      put(dst, map, (char)hex2(src + i + 2), i);
+      put(dst, pm, (char)hex2(src + i + 2), i);
       i += 4;
       continue;
     case 'u': {
@@ -149,102 +198,74 @@ int lm_unescape(lm_buf *dst, lm_map *map, const char *src, size_t len) {
           used = 12;
         }
       }
-      put_utf8(dst, map, cp, i);
+      put_utf8(dst, pm, cp, i);
       i += used;
       continue;
     }
-    default: put(dst, map, c, i); break; /* \" \\ \/ \' */
+    default: put(dst, pm, c, i); break; /* \" \\ \/ \' */
     }
     i += 2;
   }
   return 0;
 }
 
-static int unpercent(lm_buf *dst, lm_map *map, const char *src, size_t len) {
-  if (reserve(dst, map, len))
+static int unpercent(const char *src, size_t len, lm_buf *dst, lm_pmap *pm) {
+  if (reserve(dst, pm, len))
     return -1;
   size_t i = 0;
   while (i < len) {
     const char *pc = memchr(src + i, '%', len - i);
     size_t stop = pc ? (size_t)(pc - src) : len;
-    put_run(dst, map, src, i, stop);
+    put_run(dst, pm, src, i, stop);
     i = stop;
     if (i == len)
       break;
     int v = len - i >= 3 ? hex2(src + i + 1) : -1;
     if (v < 0) {
-      put(dst, map, '%', i++);
+      put(dst, pm, '%', i++);
     } else {
-      put(dst, map, (char)v, i);
+      put(dst, pm, (char)v, i);
       i += 3;
     }
   }
   return 0;
 }
 
-void lm_map_span(const lm_map *map, size_t srclen, size_t *start, size_t *end) {
-  size_t s = *start, e = *end, n = map->len;
-  *start = s < n ? map->v[s] : srclen;
-  /* an end inside the bytes of one escape moves past the whole escape */
-  while (e > 0 && e < n && map->v[e] == map->v[e - 1])
-    e++;
-  *end = e < n ? map->v[e] : srclen;
-}
-
-/* Forgets the counts of a view span that the plain scan already had. */
-static void uncount(lm_masker *m, const lm_span *sp, size_t declen) {
-  if (sp->rule == LM_LITERAL_RULE) {
-    if (m->totals.literal_matches)
-      m->totals.literal_matches--;
-  } else {
-    lm_rule_stats *rs = &m->rstats[sp->rule];
-    if (rs->matches)
-      rs->matches--;
-    rs->bytes_masked -= rs->bytes_masked >= declen ? declen : rs->bytes_masked;
-  }
-}
-
-typedef int (*decode_fn)(lm_buf *dst, lm_map *map, const char *src, size_t len);
-
-static int scan_view(lm_masker *m, struct lm_fmt_state *st, const char *text, size_t len,
-                     decode_fn decode) {
-  lm_buf_clear(&st->view);
-  st->view_map.len = 0;
-  if (decode(&st->view, &st->view_map, text, len))
+static int unentity(const char *src, size_t len, lm_buf *dst, lm_pmap *pm) {
+  if (reserve(dst, pm, len))
     return -1;
-  size_t n0 = m->nspans;
-  if (lm_fmt_scan_view(m, st->view.data, st->view.len, 0))
-    return -1;
-  size_t w = n0;
-  for (size_t i = n0; i < m->nspans; i++) {
-    lm_span sp = m->spans[i];
-    size_t declen = sp.end - sp.start;
-    lm_map_span(&st->view_map, len, &sp.start, &sp.end);
-    int dup = 0;
-    for (size_t j = 0; j < n0 && !dup; j++)
-      dup = m->spans[j].start == sp.start && m->spans[j].end == sp.end &&
-            m->spans[j].rule == sp.rule && m->spans[j].literal == sp.literal;
-    if (dup)
-      uncount(m, &sp, declen);
-    else
-      m->spans[w++] = sp;
+  const char *end = src + len;
+  size_t i = 0;
+  while (i < len) {
+    const char *amp = memchr(src + i, '&', len - i);
+    size_t stop = amp ? (size_t)(amp - src) : len;
+    put_run(dst, pm, src, i, stop);
+    i = stop;
+    if (i == len)
+      break;
+    unsigned long cp;
+    size_t n = entity_at(src + i, end, &cp);
+    if (!n) {
+      put(dst, pm, '&', i++);
+      continue;
+    }
+    put_utf8(dst, pm, cp, i); /* "&#N;" is 4+ bytes, UTF-8 at most 4 */
+    i += n;
   }
-  m->nspans = w;
   return 0;
 }
 
-int lm_decode_append(lm_masker *m, const char *text, size_t len) {
-  if (len == 0 || len > UINT32_MAX)
-    return 0;
-  int pct = has_percent(text, len), esc = has_escape(text, len);
-  if (!pct && !esc)
-    return 0;
-  struct lm_fmt_state *st = lm_fmt_state(m);
-  if (!st)
-    return -1;
-  if (pct && scan_view(m, st, text, len, unpercent))
-    return -1;
-  if (esc && scan_view(m, st, text, len, lm_unescape))
-    return -1;
-  return 0;
+int lm_decode(unsigned enc, const char *src, size_t len, lm_buf *dst, lm_pmap *pm) {
+  switch (enc) {
+  case LM_ENC_PERCENT: return unpercent(src, len, dst, pm);
+  case LM_ENC_BACKSLASH: return lm_unescape(src, len, dst, pm);
+  case LM_ENC_HTML: return unentity(src, len, dst, pm);
+  }
+  return -1;
+}
+
+void lm_pmap_free(lm_pmap *p) {
+  free(p->v);
+  p->v = NULL;
+  p->cap = 0;
 }

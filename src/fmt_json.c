@@ -1,61 +1,88 @@
-/* JSON lines.  yajl parses (and validates) the line; its callbacks follow
- * along the raw bytes with a cursor, so every string and every value under
- * a sensitive key is known by its byte offsets.  Only after the whole line
- * parsed are the strings scanned (after decoding their escapes) and the
- * changed ones re-written: every other byte of the line is copied as is, so
- * key order, numbers, whitespace and untouched escapes stay byte-exact. */
-#include "fmt.h"
+/* SPDX-License-Identifier: Apache-2.0 */
+/* JSON records.  yajl parses (and validates) the record; its callbacks
+ * follow along the text with a cursor, so every token is known by its
+ * offsets.  Out come: regions (strings masked in place and escaped, a
+ * number or a container under a sensitive key masked whole as a JSON
+ * string, everything else never), the spans of sensitive keys' values,
+ * views for the rules (each string alone; `path=value; path=value` of an
+ * object's scalar members where a keyword stands in a key; `NAME=value`
+ * of name/value objects and two-string arrays; an array of strings as
+ * argv), the strings as block contents, and strings that hold records of
+ * their own.
+ *
+ * Views cost: a string becomes one only when something will read it (a
+ * keyword of the line's walk or an escape inside it, the block machine, a
+ * record it may hold).  A record yajl refuses for Python's NaN/Infinity
+ * or a raw control byte in a string is parsed again from a copy with
+ * those spelled as JSON would, offsets unchanged; invalid UTF-8 is not
+ * checked at all. */
+#include "internal.h"
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yajl/yajl_parse.h>
 
-/* Deeper lines are masked whole (fail closed), counted in limit_trips. */
-#define JSON_MAX_DEPTH LM_JSON_MAX_DEPTH
+#define JSON_MAX_DEPTH 128
+#define PATH_MAX_LEN 256
+#define LIST_MAX 32
+#define OBJ_MAX 32
 
-enum { EV_STR, EV_KEY, EV_SENS_STR, EV_SENS_RAW };
 enum { FAIL_NONE, FAIL_DESYNC, FAIL_DEPTH, FAIL_NOMEM };
 
-typedef struct jev {
-  size_t start, end; /* the token, quotes included */
-  unsigned char kind;
-  unsigned char escaped; /* the string holds backslash escapes */
-} jev;
+/* A scalar of the record: a string's inside or a number, [a, b). */
+typedef struct tok {
+  uint32_t a, b;
+  uint8_t is_string, escaped;
+} tok;
+
+/* A member of an object: its key's inside [ka, kb) and its value. */
+typedef struct jmember {
+  tok v;
+  uint32_t ka, kb;
+} jmember;
+
+/* What an object or array being parsed has shown so far. */
+typedef struct frame {
+  uint8_t is_obj;
+  uint8_t list_ok;         /* array: strings only so far */
+  uint8_t nlist, nmem;
+  uint8_t has_name, has_value;
+  uint16_t path_len;       /* the container's own key path, restored at its end */
+  uint32_t ka, kb;         /* object: the current key */
+  tok name, value;         /* object: the name/value members */
+  tok list[LIST_MAX];      /* array: its strings, for its argv view */
+  jmember mem[OBJ_MAX];    /* object: scalar members, for its view */
+} frame;
 
 typedef struct jctx {
-  lm_masker *m;
-  struct lm_fmt_state *st;
-  const char *line;
+  lm_fmt_env *env;
+  const lm_view *rec;
+  const char *text;        /* what yajl reads (the record, or its lenient copy) */
   size_t len, cur;
   unsigned depth;
-  int pending;          /* the next value belongs to a sensitive key */
-  int region;           /* inside a container under a sensitive key */
-  unsigned region_depth;
+  int sens;                /* the next value belongs to a sensitive key */
+  int member;              /* the next value's role in a name/value object */
+  int has_key;             /* the next value is an object member */
+  unsigned region_depth;   /* >0: inside a container masked whole */
   size_t region_start;
-  size_t nev;
+  long raw_at;             /* the record is the line's bytes from here, or -1 */
+  char path[PATH_MAX_LEN];
+  size_t path_len;
+  frame *frames;
   int fail;
 } jctx;
 
-static int push(jctx *c, size_t start, size_t end, int kind, int escaped) {
-  struct lm_fmt_state *st = c->st;
-  if (c->nev == st->json_evcap) {
-    size_t cap = st->json_evcap ? st->json_evcap * 2 : 64;
-    jev *ev = realloc(st->json_ev, cap * sizeof *ev);
-    if (!ev) {
-      c->fail = FAIL_NOMEM;
-      return 0;
-    }
-    st->json_ev = ev;
-    st->json_evcap = cap;
-  }
-  ((jev *)st->json_ev)[c->nev++] = (jev){start, end, (unsigned char)kind, (unsigned char)escaped};
-  return 1;
+static int oom(jctx *c) {
+  c->fail = FAIL_NOMEM;
+  return 0;
 }
 
 /* Moves the cursor over whitespace (as yajl's lexer knows it) and the
  * separators yajl reports no event for. */
 static void skip(jctx *c) {
   while (c->cur < c->len) {
-    switch (c->line[c->cur]) {
+    switch (c->text[c->cur]) {
     case ' ': case '\t': case '\n': case '\v': case '\f': case '\r': case ':': case ',':
       c->cur++;
       continue;
@@ -69,13 +96,15 @@ static int desync(jctx *c) {
   return 0;
 }
 
-/* The raw string token at the cursor: [*start, cursor). */
-static int string_token(jctx *c, size_t *start) {
+/* The raw string token at the cursor: [*start, cursor), quotes included;
+ * *escaped set when it holds a backslash. */
+static int string_token(jctx *c, size_t *start, int *escaped) {
   skip(c);
-  if (c->cur >= c->len || c->line[c->cur] != '"')
+  if (c->cur >= c->len || c->text[c->cur] != '"')
     return desync(c);
   *start = c->cur;
-  const char *p = c->line + c->cur + 1, *end = c->line + c->len;
+  *escaped = 0;
+  const char *p = c->text + c->cur + 1, *end = c->text + c->len;
   for (;;) {
     const char *q = memchr(p, '"', (size_t)(end - p));
     if (!q)
@@ -83,107 +112,423 @@ static int string_token(jctx *c, size_t *start) {
     size_t bs = 0;
     while (q - bs > p && q[-1 - (long)bs] == '\\')
       bs++;
+    *escaped |= bs != 0 || memchr(p, '\\', (size_t)(q - p)) != NULL;
     if (bs % 2 == 0) {
-      c->cur = (size_t)(q - c->line) + 1;
+      c->cur = (size_t)(q - c->text) + 1;
       return 1;
     }
     p = q + 1;
   }
 }
 
-static int on_scalar(jctx *c, size_t start, int is_number) {
-  int sens = c->pending;
-  c->pending = 0;
-  if (c->region || !sens || !is_number)
+static frame *top(jctx *c) { return c->depth ? &c->frames[c->depth - 1] : NULL; }
+
+/* Whether the line's keyword walk saw an occurrence inside [a, b) of the
+ * record (1 when the record is not the line's bytes: nobody knows). */
+static int hit_in(jctx *c, size_t a, size_t b) {
+  if (c->raw_at < 0)
     return 1;
-  return push(c, start, c->cur, EV_SENS_RAW, 0);
+  const lm_cands *w = c->env->walk;
+  size_t ra = (size_t)c->raw_at + a, rb = (size_t)c->raw_at + b;
+  /* occurrences are sorted by start and no longer than the longest
+   * keyword: those overlapping [ra, rb) start in [ra - longest, rb) */
+  size_t from = ra > c->env->set->max_keyword ? ra - c->env->set->max_keyword : 0;
+  size_t lo = 0, hi = w->nhits;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (w->hits[3 * mid] < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t h = lo; h < w->nhits && w->hits[3 * h] < rb; h++)
+    if (w->hits[3 * h + 1] > ra)
+      return 1;
+  return 0;
+}
+
+/* Whether an occurrence of the line's walk starts in [a, b) of the record
+ * (the record is the line's bytes). */
+static int hit_starts_in(jctx *c, size_t a, size_t b) {
+  const lm_cands *w = c->env->walk;
+  size_t ra = (size_t)c->raw_at + a, rb = (size_t)c->raw_at + b;
+  size_t lo = 0, hi = w->nhits;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (w->hits[3 * mid] < ra)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < w->nhits && w->hits[3 * lo] < rb;
+}
+
+/* The view of a scalar (decoded when escaped).  NULL when out of memory. */
+static lm_view *view_of(jctx *c, const tok *t) {
+  lm_view *v = t->is_string && t->escaped
+                   ? lm_fmt_string_view(c->env, c->rec, t->a, t->b, LM_ESC_JSON)
+                   : lm_view_slice(c->env->lc, c->rec, t->a, t->b, t->is_string ? LM_ESC_JSON : 0);
+  if (v) {
+    v->path = NULL;
+    v->pathlen = 0;
+  }
+  return v;
+}
+
+/* One `name=value` view (a name/value object, a two-string array). */
+static int pair_view(jctx *c, const char *key, size_t klen, const lm_view *val) {
+  lm_lctx *lc = c->env->lc;
+  lm_piece pc[3] = {{NULL, key, klen, 0}, {NULL, "=", 1, 0},
+                    {val, NULL, 0, lm_view_needs_quotes(val)}};
+  lm_view *v = lm_view_join(lc, pc, 3, LM_VIEW_PAIR, c->rec->depth);
+  if (!v)
+    return oom(c);
+  return LM_VEC_PUSH(lc, lc->views, v) ? oom(c) : 1;
+}
+
+/* Whether some member's key holds a keyword or reaches one into its value
+ * (then the object's view is worth reading). */
+static int keys_hold_keyword(jctx *c, const frame *f) {
+  if (c->env->names)
+    return 1; /* a keyword's own name stands as a key somewhere */
+  for (size_t i = 0; i < f->nmem; i++) {
+    const jmember *mb = &f->mem[i];
+    if (c->raw_at >= 0) {
+      /* an occurrence starting in the key (quotes and ':' included) */
+      if (hit_starts_in(c, mb->ka - 1, mb->v.a))
+        return 1;
+    } else if (lm_fmt_text_has_keyword(c->env, c->rec->text + mb->ka, mb->kb - mb->ka,
+                                       c->rec->text + mb->v.a, mb->v.b - mb->v.a)) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* The scalar members of an object as one view `path=value; path=value`:
+ * a rule sees a pair with its key path and its siblings, as it would in a
+ * text log; only where a keyword stands in a key (every value is read
+ * alone where its own keywords are). */
+static int object_view(jctx *c, frame *f) {
+  size_t n = f->nmem;
+  f->nmem = 0;
+  if (!n || !c->env->read)
+    return 1;
+  f->nmem = (uint8_t)n;
+  int worth = keys_hold_keyword(c, f);
+  f->nmem = 0;
+  if (!worth)
+    return 1;
+  lm_lctx *lc = c->env->lc;
+  /* the object's own path, then each key as written */
+  size_t plen = f->path_len;
+  char *prefix = NULL;
+  if (plen) {
+    if (!(prefix = lm_arena_alloc(&lc->arena, plen + 1)))
+      return oom(c);
+    memcpy(prefix, c->path, plen);
+    prefix[plen] = '.';
+  }
+  lm_piece pc[5 * OBJ_MAX];
+  size_t np = 0;
+  for (size_t i = 0; i < n; i++) {
+    const jmember *mb = &f->mem[i];
+    lm_view *val = view_of(c, &mb->v);
+    if (!val)
+      return oom(c);
+    if (i) /* as dicts print: `k=v; k=v` (a value never runs on into a key) */
+      pc[np++] = (lm_piece){NULL, "; ", 2, 0};
+    if (prefix)
+      pc[np++] = (lm_piece){NULL, prefix, plen + 1, 0};
+    pc[np++] = (lm_piece){NULL, c->rec->text + mb->ka, mb->kb - mb->ka, 0};
+    pc[np++] = (lm_piece){NULL, "=", 1, 0};
+    pc[np++] = (lm_piece){val, NULL, 0, lm_view_needs_quotes(val)};
+  }
+  lm_view *v = lm_view_join(lc, pc, np, LM_VIEW_PAIR, c->rec->depth);
+  if (!v)
+    return oom(c);
+  return LM_VEC_PUSH(lc, lc->views, v) ? oom(c) : 1;
+}
+
+static int sensitive_value(jctx *c, const tok *t, int token) {
+  lm_lctx *lc = c->env->lc;
+  if (!token) {
+    const char *s = c->rec->text + t->a;
+    size_t n = t->b - t->a;
+    lm_view *v = NULL;
+    if (t->escaped) {
+      if (!(v = view_of(c, t)))
+        return oom(c);
+      s = v->text;
+      n = v->len;
+    }
+    if (lm_key_value_is_placeholder(s, n))
+      return 1;
+  }
+  if (token && lm_region_add_view(lc, c->rec, t->a, t->b, LM_REG_TOKEN, 0))
+    return oom(c);
+  return lm_span_add_view(lc, c->rec, t->a, t->b, lm_label(c->env->set, LM_LBL_JSON_KEY), 0,
+                          LM_ORIGIN_LABEL)
+             ? oom(c)
+             : 1;
+}
+
+/* Whether a string could hold a record of its own (fmt.c decides). */
+static int maybe_record_text(const char *t, size_t n) {
+  if (n < 3)
+    return 0;
+  char first = t[0], last = t[n - 1];
+  return first == '{' || first == '[' || first == '<' || (first >= 'A' && first <= 'Z') ||
+         last == '}' || memchr(t, '=', n) != NULL;
+}
+
+/* A scalar value (a string's inside or a number token). */
+static int on_value(jctx *c, tok t) {
+  lm_fmt_env *env = c->env;
+  lm_lctx *lc = env->lc;
+  int sens = c->sens, member = c->member, has_key = c->has_key;
+  c->sens = c->member = c->has_key = 0;
+  if (c->region_depth)
+    return 1;
+  if (lm_region_add_view(lc, c->rec, t.a, t.b, t.is_string ? LM_REG_CONTENT : LM_REG_TOKEN,
+                         t.is_string ? LM_ESC_JSON : 0))
+    return oom(c);
+  if (t.is_string) {
+    /* read alone where a keyword of the line lies in it or an escape may
+     * hide one; a block content; maybe a record */
+    int read = env->read && (t.escaped || hit_in(c, t.a, t.b));
+    int rec = c->rec->depth + 1 < 3 && maybe_record_text(c->rec->text + t.a, t.b - t.a);
+    if (read || env->contents || rec) {
+      lm_view *val = view_of(c, &t);
+      if (!val || (read && LM_VEC_PUSH(lc, lc->views, val)))
+        return oom(c);
+      if (env->contents) {
+        char *p = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
+        if (c->path_len && !p)
+          return oom(c);
+        if (p)
+          memcpy(p, c->path, c->path_len);
+        val->path = p;
+        val->pathlen = (uint32_t)c->path_len;
+        if (LM_VEC_PUSH(lc, lc->contents, val))
+          return oom(c);
+      }
+      if (rec && lm_fmt_maybe_record(env, val))
+        return oom(c);
+    }
+  }
+  if (sens && !sensitive_value(c, &t, !t.is_string))
+    return 0;
+  frame *f = top(c);
+  if (!f)
+    return 1;
+  if (f->is_obj) {
+    if (has_key) {
+      if (f->nmem == OBJ_MAX && !object_view(c, f))
+        return 0;
+      f->mem[f->nmem++] = (jmember){t, f->ka, f->kb};
+    }
+    if (member == 1 && t.is_string) {
+      f->name = t;
+      f->has_name = 1;
+    } else if (member == 2) {
+      f->value = t;
+      f->has_value = 1;
+    }
+  } else if (!t.is_string || f->nlist == LIST_MAX) {
+    f->list_ok = 0;
+  } else {
+    f->list[f->nlist++] = t;
+  }
+  return 1;
 }
 
 static int cb_null(void *ctx) {
   jctx *c = ctx;
   skip(c);
-  size_t start = c->cur;
-  if (c->len - c->cur < 4 || memcmp(c->line + c->cur, "null", 4) != 0)
+  if (c->len - c->cur < 4 || memcmp(c->text + c->cur, "null", 4) != 0)
     return desync(c);
   c->cur += 4;
-  return on_scalar(c, start, 0);
+  c->sens = c->member = c->has_key = 0;
+  frame *f = top(c);
+  if (f && !f->is_obj)
+    f->list_ok = 0;
+  return 1;
 }
 
 static int cb_boolean(void *ctx, int value) {
   jctx *c = ctx;
   skip(c);
-  size_t start = c->cur, n = value ? 4 : 5;
-  if (c->len - c->cur < n || memcmp(c->line + c->cur, value ? "true" : "false", n) != 0)
+  size_t n = value ? 4 : 5;
+  if (c->len - c->cur < n || memcmp(c->text + c->cur, value ? "true" : "false", n) != 0)
     return desync(c);
   c->cur += n;
-  return on_scalar(c, start, 0);
+  c->sens = c->member = c->has_key = 0;
+  frame *f = top(c);
+  if (f && !f->is_obj)
+    f->list_ok = 0;
+  return 1;
 }
 
 static int cb_number(void *ctx, const char *s, size_t n) {
   jctx *c = ctx;
   skip(c);
   size_t start = c->cur;
-  if (c->len - c->cur < n || memcmp(c->line + c->cur, s, n) != 0)
+  if (c->len - c->cur < n || memcmp(c->text + c->cur, s, n) != 0)
     return desync(c);
   c->cur += n;
-  return on_scalar(c, start, 1);
+  return on_value(c, (tok){(uint32_t)start, (uint32_t)c->cur, 0, 0});
 }
 
 static int cb_string(void *ctx, const unsigned char *s, size_t n) {
   (void)s;
+  (void)n;
   jctx *c = ctx;
   size_t start;
-  if (!string_token(c, &start))
+  int escaped;
+  if (!string_token(c, &start, &escaped))
     return 0;
-  int sens = c->pending;
-  c->pending = 0;
-  if (c->region)
-    return 1;
-  /* every escape is longer than what it decodes to */
-  int escaped = c->cur - start - 2 != n;
-  return push(c, start, c->cur, sens ? EV_SENS_STR : EV_STR, escaped);
+  return on_value(c, (tok){(uint32_t)start + 1, (uint32_t)c->cur - 1, 1, (uint8_t)escaped});
+}
+
+static int role_of(const unsigned char *k, size_t n) {
+  switch (n) { /* most keys are none of these: one compare */
+  case 3: return strncasecmp((const char *)k, "key", 3) == 0;
+  case 4: return strncasecmp((const char *)k, "name", 4) == 0;
+  case 5: return strncasecmp((const char *)k, "value", 5) == 0 ? 2 : 0;
+  case 12: return strncasecmp((const char *)k, "parameterkey", 12) == 0;
+  case 14: return strncasecmp((const char *)k, "parametervalue", 14) == 0 ? 2 : 0;
+  }
+  return 0;
 }
 
 static int cb_map_key(void *ctx, const unsigned char *key, size_t n) {
   jctx *c = ctx;
   size_t start;
-  if (!string_token(c, &start))
+  int escaped;
+  if (!string_token(c, &start, &escaped))
     return 0;
-  if (c->region)
+  if (c->region_depth)
     return 1;
-  c->pending = lm_key_is_sensitive(c->m->set, (const char *)key, n);
-  return push(c, start, c->cur, EV_KEY, c->cur - start - 2 != n);
+  lm_lctx *lc = c->env->lc;
+  if (lm_region_add_view(lc, c->rec, start + 1, c->cur - 1, LM_REG_CONTENT, LM_ESC_JSON))
+    return oom(c);
+  frame *f = top(c);
+  if (f) {
+    f->ka = (uint32_t)start + 1;
+    f->kb = (uint32_t)c->cur - 1;
+  }
+  /* the path: this object's path, a dot, the (decoded) key; a path too
+   * long keeps its end, where the names that say most are */
+  size_t base = f ? f->path_len : 0;
+  size_t keep = n < PATH_MAX_LEN - 1 ? n : PATH_MAX_LEN - 1;
+  if (base + 1 + keep > PATH_MAX_LEN)
+    base = 0;
+  c->path_len = base;
+  if (base)
+    c->path[c->path_len++] = '.';
+  memcpy(c->path + c->path_len, key + (n - keep), keep);
+  c->path_len += keep;
+  c->sens = c->env->keys && lm_key_is_sensitive(c->env->set, (const char *)key, n);
+  c->member = role_of(key, n);
+  c->has_key = 1;
+  return 1;
 }
 
 static int open_container(jctx *c, char ch) {
   skip(c);
-  if (c->cur >= c->len || c->line[c->cur] != ch)
+  if (c->cur >= c->len || c->text[c->cur] != ch)
     return desync(c);
-  if (!c->region && c->pending) {
-    c->region = 1;
-    c->region_depth = c->depth;
-    c->region_start = c->cur;
-  }
-  c->pending = 0;
-  c->cur++;
-  if (++c->depth > JSON_MAX_DEPTH) {
+  if (c->depth >= JSON_MAX_DEPTH) {
     c->fail = FAIL_DEPTH;
     return 0;
   }
+  if (!c->region_depth && c->sens) {
+    c->region_depth = c->depth + 1;
+    c->region_start = c->cur;
+  }
+  frame *parent = top(c);
+  if (parent && !parent->is_obj)
+    parent->list_ok = 0;
+  c->sens = c->member = c->has_key = 0;
+  c->cur++;
+  frame *f = &c->frames[c->depth++];
+  f->is_obj = ch == '{';
+  f->list_ok = 1;
+  f->nlist = f->nmem = 0;
+  f->has_name = f->has_value = 0;
+  /* an array's elements share its path; an object's members add to it */
+  f->path_len = (uint16_t)c->path_len;
+  return 1;
+}
+
+/* name/value objects and two-string arrays whose first string is a name:
+ * the pair the way a text log would show it, masked whole when the name
+ * is sensitive. */
+static int named_pair(jctx *c, const tok *name, const tok *val) {
+  lm_view *nv = view_of(c, name);
+  if (!nv)
+    return oom(c);
+  if (!nv->len || nv->len >= PATH_MAX_LEN)
+    return 1;
+  for (size_t i = 0; i < nv->len; i++)
+    if (nv->text[i] == '=' || nv->text[i] == ' ' || nv->text[i] == '\n')
+      return 1;
+  if (c->env->keys && lm_key_is_sensitive(c->env->set, nv->text, nv->len) &&
+      !sensitive_value(c, val, !val->is_string))
+    return 0;
+  if (!c->env->read)
+    return 1;
+  lm_view *vv = view_of(c, val);
+  return vv ? pair_view(c, nv->text, nv->len, vv) : oom(c);
+}
+
+/* An array of strings as its program would have been called: `a b "c d"`. */
+static int list_view(jctx *c, const frame *f) {
+  if (!c->env->read || !hit_in(c, f->list[0].a, f->list[f->nlist - 1].b))
+    return 1;
+  lm_lctx *lc = c->env->lc;
+  lm_piece pc[2 * LIST_MAX];
+  size_t np = 0;
+  for (size_t i = 0; i < f->nlist; i++) {
+    lm_view *v = view_of(c, &f->list[i]);
+    if (!v)
+      return oom(c);
+    int q = 0;
+    for (size_t j = 0; j < v->len && !q; j++)
+      q = v->text[j] == ' ' || v->text[j] == '"';
+    if (i)
+      pc[np++] = (lm_piece){NULL, " ", 1, 0};
+    pc[np++] = (lm_piece){v, NULL, 0, q};
+  }
+  lm_view *v = lm_view_join(lc, pc, np, LM_VIEW_LIST, c->rec->depth);
+  if (!v || LM_VEC_PUSH(lc, lc->views, v))
+    return oom(c);
   return 1;
 }
 
 static int close_container(jctx *c, char ch) {
   skip(c);
-  if (c->cur >= c->len || c->line[c->cur] != ch)
+  if (c->cur >= c->len || c->text[c->cur] != ch || !c->depth)
     return desync(c);
   c->cur++;
-  c->depth--;
-  if (c->region && c->depth == c->region_depth) {
-    c->region = 0;
-    return push(c, c->region_start, c->cur, EV_SENS_RAW, 0);
+  frame *f = &c->frames[--c->depth];
+  c->path_len = f->path_len;
+  if (c->region_depth) {
+    if (c->depth + 1 != c->region_depth)
+      return 1;
+    c->region_depth = 0;
+    tok whole = {(uint32_t)c->region_start, (uint32_t)c->cur, 0, 0};
+    return sensitive_value(c, &whole, 1);
   }
-  return 1;
+  if (f->is_obj)
+    return object_view(c, f) && (!f->has_name || !f->has_value ||
+                                 named_pair(c, &f->name, &f->value));
+  if (!f->list_ok)
+    return 1;
+  if (f->nlist == 2 && !named_pair(c, &f->list[0], &f->list[1]))
+    return 0;
+  return f->nlist >= 2 ? list_view(c, f) : 1;
 }
 
 static int cb_start_map(void *ctx) { return open_container(ctx, '{'); }
@@ -195,179 +540,136 @@ static const yajl_callbacks callbacks = {
     cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
     cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array};
 
-/* The decoded text of a string token (without quotes). */
-static int decoded(jctx *c, const jev *ev, const char **text, size_t *len,
-                   const lm_map **map) {
-  const char *raw = c->line + ev->start + 1;
-  size_t rawlen = ev->end - ev->start - 2;
-  *map = NULL;
-  if (!ev->escaped) {
-    *text = raw;
-    *len = rawlen;
-    return 0;
+/* A copy yajl accepts where the record is only lenient JSON: NaN,
+ * Infinity and -Infinity outside strings become numbers padded with
+ * blanks, control bytes inside strings blanks.  NULL when it has none of
+ * those (or out of memory: lc->oom). */
+static char *lenient_copy(lm_lctx *lc, const char *t, size_t len) {
+  char *cp = NULL;
+  int in_str = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)t[i];
+    const char *fix = NULL;
+    size_t n = 0;
+    if (in_str) {
+      if (ch == '\\')
+        i++;
+      else if (ch == '"')
+        in_str = 0;
+      else if (ch < 0x20) {
+        fix = " ";
+        n = 1;
+      }
+    } else if (ch == '"') {
+      in_str = 1;
+    } else if (ch == 'N' && len - i >= 3 && memcmp(t + i, "NaN", 3) == 0) {
+      fix = "0  ";
+      n = 3;
+    } else if (ch == 'I' && len - i >= 8 && memcmp(t + i, "Infinity", 8) == 0) {
+      fix = "0       ";
+      n = 8;
+    }
+    if (!fix)
+      continue;
+    if (!cp) {
+      if (!(cp = lm_arena_alloc(&lc->arena, len + 1))) {
+        lc->oom = 1;
+        return NULL;
+      }
+      memcpy(cp, t, len);
+      cp[len] = '\0';
+    }
+    memcpy(cp + i, fix, n);
+    i += n - 1;
   }
-  struct lm_fmt_state *st = c->st;
-  lm_buf_clear(&st->str);
-  st->str_map.len = 0;
-  if (lm_unescape(&st->str, &st->str_map, raw, rawlen))
-    return -1;
-  *text = st->str.data;
-  *len = st->str.len;
-  *map = &st->str_map;
-  return 0;
+  return cp;
 }
 
-/* Replaces the token of ev by a JSON string holding a mask label. */
-static int replace_token(jctx *c, const jev *ev, int label, const char *secret, size_t n,
-                         lm_buf *out, size_t *copied, int *drop) {
-  if (lm_buf_append(out, c->line + *copied, ev->start - *copied) || lm_buf_putc(out, '"') ||
-      lm_fmt_put_label(c->m, label, secret, n, LM_ESC_JSON, out, drop) ||
-      lm_buf_putc(out, '"'))
-    return -1;
-  *copied = ev->end;
-  return 0;
-}
-
-/* Scans one string; when it holds secrets, writes it with them masked.
- * Parts outside the masks keep their raw bytes, escapes included. */
-static int mask_string(jctx *c, const jev *ev, lm_buf *out, size_t *copied, unsigned *n,
-                       int *drop) {
-  lm_masker *m = c->m;
-  const char *text;
-  size_t tlen;
-  const lm_map *map;
-  if (decoded(c, ev, &text, &tlen, &map))
-    return -1;
-  m->nspans = 0;
-  m->limit_hit = 0;
-  if (lm_fmt_scan(m, text, tlen))
-    return -1;
-  if (m->limit_hit) {
-    /* cannot vouch for this string: it goes whole */
-    m->totals.limit_trips++;
-    (*n)++;
-    return replace_token(c, ev, LM_LABEL_LIMIT, text, tlen, out, copied, drop);
-  }
-  if (!m->nspans)
-    return 0;
-  lm_merge_spans(m);
-  const char *raw = c->line + ev->start + 1;
-  size_t rawlen = ev->end - ev->start - 2, rawpos = 0;
-  if (lm_buf_append(out, c->line + *copied, ev->start + 1 - *copied))
-    return -1;
-  for (size_t i = 0; i < m->nspans; i++) {
-    const lm_span *sp = &m->spans[i];
-    size_t rs = sp->start, re = sp->end;
-    if (map)
-      lm_map_span(map, rawlen, &rs, &re);
-    if (rs < rawpos)
-      rs = rawpos;
-    if (lm_buf_append(out, raw + rawpos, rs - rawpos) ||
-        lm_fmt_put_mask(m, sp, text + sp->start, sp->end - sp->start, LM_ESC_JSON, out, drop))
-      return -1;
-    if (re > rawpos)
-      rawpos = re;
-  }
-  if (lm_buf_append(out, raw + rawpos, rawlen - rawpos))
-    return -1;
-  *copied = ev->end - 1; /* the closing quote */
-  *n += (unsigned)m->nspans;
-  return 0;
-}
-
-/* Too deep to vouch for: the whole line becomes one JSON string holding
- * the mask, so it stays valid JSON; blanks around it and a CR stay. */
-static int mask_whole(lm_masker *m, const char *line, size_t len, lm_buf *out, int *drop) {
-  size_t a = 0, b = len;
-  if (b && line[b - 1] == '\r')
-    b--;
-  while (a < b && (line[a] == ' ' || line[a] == '\t'))
-    a++;
-  while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t'))
-    b--;
-  lm_buf_clear(out);
-  return lm_buf_append(out, line, a) || lm_buf_putc(out, '"') ||
-                 lm_fmt_put_label(m, LM_LABEL_JSON_DEPTH, line + a, b - a, LM_ESC_JSON, out,
-                                  drop) ||
-                 lm_buf_putc(out, '"') || lm_buf_append(out, line + b, len - b)
-             ? -1
-             : 0;
-}
-
-int lm_fmt_json(lm_masker *m, const char *line, size_t len, lm_buf *out, unsigned *nsecrets) {
-  size_t a = 0;
-  while (a < len && (line[a] == ' ' || line[a] == '\t' || line[a] == '\r'))
-    a++;
-  if (a == len)
-    return 0; /* a blank line: nothing to parse */
-  struct lm_fmt_state *st = lm_fmt_state(m);
-  if (!st)
-    return -1;
-  jctx c = {.m = m, .st = st, .line = line, .len = len};
-  yajl_handle h = yajl_alloc(&callbacks, NULL, &c);
+static int parse(jctx *c, const char *text, size_t from) {
+  c->text = text;
+  c->cur = from;
+  c->depth = 0;
+  c->sens = c->member = c->has_key = 0;
+  c->region_depth = 0;
+  c->path_len = 0;
+  c->fail = FAIL_NONE;
+  yajl_handle h = yajl_alloc(&callbacks, NULL, c);
   if (!h)
-    return -1;
-  yajl_status ys = yajl_parse(h, (const unsigned char *)line, len);
+    return FAIL_NOMEM;
+  yajl_config(h, yajl_dont_validate_strings, 1);
+  yajl_status ys = yajl_parse(h, (const unsigned char *)text + from, c->len - from);
   if (ys == yajl_status_ok)
     ys = yajl_complete_parse(h);
   yajl_free(h);
-  int drop = 0;
-  if (ys != yajl_status_ok) {
-    if (c.fail == FAIL_NOMEM)
-      return -1;
-    if (c.fail == FAIL_DEPTH) {
-      m->totals.limit_trips++;
-      *nsecrets = 1;
-      if (mask_whole(m, line, len, out, &drop))
-        return -1;
-      return drop ? 2 : 1;
-    }
-    m->totals.format_fallbacks++;
-    return 0;
-  }
+  if (ys != yajl_status_ok)
+    return c->fail != FAIL_NONE ? c->fail : FAIL_DESYNC;
   /* yajl 2.1 takes an unterminated string after the value for input still
-   * to come and calls the line complete: a tail like ` "password=x` would
-   * go out unscanned.  Anything but blanks after the value: not JSON. */
-  size_t tail = c.cur;
-  while (tail < len && (line[tail] == ' ' || line[tail] == '\t' || line[tail] == '\n' ||
-                        line[tail] == '\v' || line[tail] == '\f' || line[tail] == '\r'))
-    tail++;
-  if (tail != len) {
-    m->totals.format_fallbacks++;
-    return 0;
-  }
-  size_t copied = 0;
-  unsigned n = 0;
-  const jev *ev = st->json_ev;
-  for (size_t i = 0; i < c.nev; i++) {
-    const jev *e = &ev[i];
-    int rc = 0;
-    if (e->kind == EV_STR || e->kind == EV_KEY) {
-      rc = mask_string(&c, e, out, &copied, &n, &drop);
-    } else if (e->kind == EV_SENS_STR) {
-      const char *text;
-      size_t tlen;
-      const lm_map *map;
-      rc = decoded(&c, e, &text, &tlen, &map);
-      if (rc == 0 && !lm_key_value_is_placeholder(text, tlen)) {
-        rc = replace_token(&c, e, LM_LABEL_JSON_KEY, text, tlen, out, &copied, &drop);
-        n++;
-      } else if (rc == 0) {
-        /* a placeholder-looking value still goes through the rules and
-         * known literals, as every other string does */
-        rc = mask_string(&c, e, out, &copied, &n, &drop);
-      }
-    } else {
-      rc = replace_token(&c, e, LM_LABEL_JSON_KEY, line + e->start, e->end - e->start, out,
-                         &copied, &drop);
-      n++;
-    }
-    if (rc)
-      return -1;
-  }
-  m->nspans = 0;
-  if (n && lm_buf_append(out, line + copied, len - copied))
+   * to come and calls the record complete: a tail like ` "password=x`
+   * would go unread.  Anything but blanks after the value: not JSON. */
+  size_t t = c->cur;
+  while (t < c->len && (text[t] == ' ' || text[t] == '\t' || text[t] == '\n' ||
+                        text[t] == '\v' || text[t] == '\f' || text[t] == '\r'))
+    t++;
+  return t == c->len ? FAIL_NONE : FAIL_DESYNC;
+}
+
+void lm_fmt_json_free(void *frames) { free(frames); }
+
+int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
+  lm_lctx *lc = env->lc;
+  size_t a = 0;
+  while (a < rec->len && (rec->text[a] == ' ' || rec->text[a] == '\t'))
+    a++;
+  if (a == rec->len || (rec->text[a] != '{' && rec->text[a] != '['))
+    return 1;
+  if (!*env->frames && !(*env->frames = malloc(JSON_MAX_DEPTH * sizeof(frame)))) {
+    lc->oom = 1;
     return -1;
-  *nsecrets = n;
-  return n && drop ? 2 : 1;
+  }
+  frame *frames = *env->frames;
+  jctx c = {.env = env, .rec = rec, .len = rec->len, .frames = frames, .raw_at = -1};
+  /* the line's own bytes: its keyword walk tells which parts hold keywords */
+  if (rec->nsegs == 1 && !rec->segs[0].map && rec->text == lc->line + rec->segs[0].rs &&
+      env->walk && env->walk->record)
+    c.raw_at = (long)rec->segs[0].rs;
+  size_t nviews = lc->views.n, nrec = lc->records.n, ncont = lc->contents.n,
+         nreg = lc->regions.n, nspan = lc->spans.n;
+  int fail = parse(&c, rec->text, a);
+  if (fail == FAIL_DESYNC) {
+    char *cp = lenient_copy(lc, rec->text, rec->len);
+    if (cp) {
+      lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
+      lc->regions.n = nreg, lc->spans.n = nspan;
+      fail = parse(&c, cp, a);
+    } else if (lc->oom) {
+      fail = FAIL_NOMEM;
+    }
+  }
+  if (fail != FAIL_NONE) {
+    lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
+    lc->regions.n = nreg, lc->spans.n = nspan;
+  }
+  size_t end = rec->len;
+  while (end > a && (rec->text[end - 1] == ' ' || rec->text[end - 1] == '\t' ||
+                     rec->text[end - 1] == '\r' || rec->text[end - 1] == '\n'))
+    end--;
+  switch (fail) {
+  case FAIL_NONE:
+    /* punctuation and literals never change; strings and numbers added
+     * their own regions inside this one */
+    return lm_region_add_view(lc, rec, a, end, LM_REG_STRUCT, 0) ? -1 : 0;
+  case FAIL_DEPTH:
+    /* too deep to vouch for: masked whole, as a JSON string */
+    lc->trips++;
+    if (lm_region_add_view(lc, rec, a, end, LM_REG_TOKEN, 0) ||
+        lm_span_add_view(lc, rec, a, end, lm_label(env->set, LM_LBL_JSON_DEPTH), 0,
+                         LM_ORIGIN_BLOCK))
+      return -1;
+    return 0;
+  case FAIL_NOMEM:
+    lc->oom = 1;
+    return -1;
+  default:
+    return 1;
+  }
 }

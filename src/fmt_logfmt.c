@@ -1,23 +1,17 @@
-/* logfmt / key=value lines: `key=value`, `key="quoted \"value\""` and bare
- * keys.  The whole line goes through the text rules (they need the key as
- * context); values of sensitive keys are masked whole; masks stay inside
- * the quotes they fall in and are escaped there, so quoting survives. */
-#include "fmt.h"
-#include <ctype.h>
+/* SPDX-License-Identifier: Apache-2.0 */
+/* logfmt / key=value records: `key=value`, `key="quoted \"value\""` and
+ * bare keys.  The rules read the record as text (it is its own pairs
+ * view, and a line that only starts like logfmt keeps its other quoting);
+ * here the values of sensitive keys are masked whole, the quotes around a
+ * value are never masked and masks inside them are escaped, quoted values
+ * that hold a record (JSON) are queued for their handler, and the values
+ * are the block machine's contents. */
+#include "internal.h"
 #include <string.h>
-
-typedef struct pair_ctx {
-  lm_masker *m;
-  struct lm_fmt_state *st;
-  lm_qregion *q; /* quoted values, grown in st */
-  size_t nq;
-  int oom;
-} pair_ctx;
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
-/* End of the quoted value opened at l[q] (index of the closing quote), or 0
- * when it does not close. */
+/* Index of the quote closing the value opened at l[q], or 0. */
 static size_t close_quote(const char *l, size_t q, size_t end) {
   for (size_t i = q + 1; i < end; i++) {
     if (l[i] == '\\')
@@ -28,89 +22,123 @@ static size_t close_quote(const char *l, size_t q, size_t end) {
   return 0;
 }
 
-/* Walks the pairs: the first walk records the quoted values, the second
- * (`second`) adds the spans of sensitive keys' values.  0 when the line is
- * logfmt, -1 when not (a key starting with '"' or '=', an unclosed quote,
- * text glued to a closing quote). */
-static int walk(const char *l, size_t len, pair_ctx *c, int second) {
-  size_t end = len && l[len - 1] == '\r' ? len - 1 : len, i = 0;
+typedef struct pair {
+  size_t ks, ke, vs, ve;
+  int quoted;
+} pair;
+
+/* The next pair at *i: 1 found, 0 at the end, -1 when the record is not
+ * logfmt (a key starting with '"' or '=', an unclosed quote, text glued
+ * to a closing quote). */
+static int next_pair(const char *l, size_t end, size_t *i, pair *p) {
   for (;;) {
-    while (i < end && is_blank(l[i]))
-      i++;
-    if (i == end)
+    while (*i < end && is_blank(l[*i]))
+      (*i)++;
+    if (*i == end)
       return 0;
-    size_t ks = i;
-    while (i < end && !is_blank(l[i]) && l[i] != '=' && l[i] != '"')
-      i++;
-    if (i == ks)
+    size_t ks = *i;
+    while (*i < end && !is_blank(l[*i]) && l[*i] != '=' && l[*i] != '"')
+      (*i)++;
+    if (*i == ks)
       return -1;
-    size_t ke = i;
-    if (i == end || l[i] != '=') {
-      if (i < end && l[i] == '"')
+    size_t ke = *i;
+    if (*i == end || l[*i] != '=') {
+      if (*i < end && l[*i] == '"')
         return -1;
       continue; /* a bare key */
     }
-    i++;
+    (*i)++;
+    int quoted = *i < end && l[*i] == '"';
     size_t vs, ve;
-    int quoted = i < end && l[i] == '"';
     if (quoted) {
-      size_t close = close_quote(l, i, end);
+      size_t close = close_quote(l, *i, end);
       if (!close || (close + 1 < end && !is_blank(l[close + 1])))
         return -1;
-      vs = i + 1;
+      vs = *i + 1;
       ve = close;
-      i = close + 1;
+      *i = close + 1;
     } else {
-      vs = i;
-      while (i < end && !is_blank(l[i]))
-        i++;
-      ve = i;
+      vs = *i;
+      while (*i < end && !is_blank(l[*i]))
+        (*i)++;
+      ve = *i;
     }
-    if (!second) {
-      if (quoted) {
-        if (!(c->q = lm_fmt_regions(c->st, c->nq + 1))) {
-          c->oom = 1;
-          return 0;
-        }
-        c->q[c->nq++] = (lm_qregion){vs, ve, 0};
-      }
-    } else if (lm_key_is_sensitive(c->m->set, l + ks, ke - ks) &&
-               !lm_key_value_is_placeholder(l + vs, ve - vs) &&
-               lm_add_span(c->m, vs, ve, LM_LITERAL_RULE,
-                               LM_FMT_LABEL(LM_LABEL_LOGFMT_KEY))) {
-      c->oom = 1;
-      return 0;
-    }
+    *p = (pair){ks, ke, vs, ve, quoted};
+    return 1;
   }
 }
 
-int lm_fmt_is_logfmt(const char *l, size_t len) {
-  size_t i = 0;
-  if (!len || !(isalpha((unsigned char)l[0]) || l[0] == '_'))
-    return 0;
-  while (i < len && (isalnum((unsigned char)l[i]) || l[i] == '_' || l[i] == '.' || l[i] == '-'))
-    i++;
-  return i < len && l[i] == '=';
+#define PAIRS_MAX 32
+
+/* `key=value; key=value` of up to PAIRS_MAX pairs with quoted values
+ * unquoted where they need no quotes (`code="1234"` reads `code=1234`),
+ * for rules written for the bare form. */
+static int pairs_view(lm_fmt_env *env, const lm_view *rec, const pair *p, lm_view *const *vals,
+                      size_t n) {
+  lm_piece pc[4 * PAIRS_MAX];
+  size_t np = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      pc[np++] = (lm_piece){NULL, "; ", 2, 0};
+    pc[np++] = (lm_piece){NULL, rec->text + p[i].ks, p[i].ke - p[i].ks, 0};
+    pc[np++] = (lm_piece){NULL, "=", 1, 0};
+    pc[np++] = (lm_piece){vals[i], NULL, 0, lm_view_needs_quotes(vals[i])};
+  }
+  lm_view *v = lm_view_join(env->lc, pc, np, LM_VIEW_PAIR, rec->depth);
+  return !v || LM_VEC_PUSH(env->lc, env->lc->views, v) ? -1 : 0;
 }
 
-int lm_fmt_logfmt(lm_masker *m, const char *line, size_t len, lm_buf *out,
-                  unsigned *nsecrets) {
-  struct lm_fmt_state *st = lm_fmt_state(m);
-  if (!st)
-    return -1;
-  pair_ctx c = {.m = m, .st = st};
-  if (walk(line, len, &c, 0)) {
-    m->totals.format_fallbacks++;
-    return 0;
+int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
+  lm_lctx *lc = env->lc;
+  const char *l = rec->text;
+  size_t end = rec->len && l[rec->len - 1] == '\r' ? rec->len - 1 : rec->len, i = 0;
+  pair p;
+  int rc;
+  /* the whole record must be logfmt before anything is added */
+  while ((rc = next_pair(l, end, &i, &p)) > 0)
+    ;
+  if (rc < 0)
+    return 1;
+  pair pairs[PAIRS_MAX];
+  lm_view *vals[PAIRS_MAX];
+  size_t n = 0;
+  int quoted = 0;
+  i = 0;
+  while (next_pair(l, end, &i, &p) > 0) {
+    lm_view *val;
+    if (p.quoted) {
+      if (lm_region_add_view(lc, rec, p.vs - 1, p.vs, LM_REG_STRUCT, 0) ||
+          lm_region_add_view(lc, rec, p.ve, p.ve + 1, LM_REG_STRUCT, 0) ||
+          lm_region_add_view(lc, rec, p.vs, p.ve, LM_REG_CONTENT, LM_ESC_QUOTED))
+        return -1;
+      val = lm_fmt_string_view(env, rec, p.vs, p.ve, LM_ESC_QUOTED);
+    } else {
+      val = lm_view_slice(lc, rec, p.vs, p.ve, 0);
+    }
+    if (!val)
+      return -1;
+    val->path = l + p.ks;
+    val->pathlen = (uint32_t)(p.ke - p.ks);
+    /* a quoted value is also read alone, as the text it is (a rule
+     * anchored at its start, a value that must not run into the quote) */
+    if ((env->contents && LM_VEC_PUSH(lc, lc->contents, val)) ||
+        (p.quoted && (LM_VEC_PUSH(lc, lc->views, val) || lm_fmt_maybe_record(env, val))))
+      return -1;
+    if (env->keys && lm_key_is_sensitive(env->set, l + p.ks, p.ke - p.ks) &&
+        !lm_key_value_is_placeholder(val->text, val->len) &&
+        lm_span_add_view(lc, rec, p.vs, p.ve, lm_label(env->set, LM_LBL_LOGFMT_KEY), 0,
+                         LM_ORIGIN_LABEL))
+      return -1;
+    /* the record reads differently with a value unquoted: `code="1234"` */
+    quoted |= p.quoted && !lm_view_needs_quotes(val);
+    if (n == PAIRS_MAX) {
+      if (quoted && pairs_view(env, rec, pairs, vals, n))
+        return -1;
+      n = 0;
+    }
+    pairs[n] = p;
+    vals[n++] = val;
   }
-  if (c.oom)
-    return -1;
-  if (lm_collect_spans(m, line, len))
-    return -1;
-  if (m->limit_hit)
-    return 0; /* the engine masks the line whole */
-  walk(line, len, &c, 1);
-  if (c.oom)
-    return -1;
-  return lm_fmt_finish(m, line, len, c.q, c.nq, LM_ESC_QUOTED, out, nsecrets);
+  /* the record as written is its own pairs view when nothing is quoted */
+  return quoted && n && pairs_view(env, rec, pairs, vals, n) ? -1 : 0;
 }

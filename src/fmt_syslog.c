@@ -1,10 +1,13 @@
-/* syslog lines, RFC 5424 and RFC 3164 (with or without <PRI>, as rsyslog
- * writes files).  The header (PRI, timestamp, host, app/tag, procid, msgid)
- * is left as is unless it holds a secret (the rules run over the whole
- * line: fail closed); structured data and the message go through the engine;
- * structured-data parameters with sensitive names are masked by name, and
- * masks inside a PARAM-VALUE are escaped as RFC 5424 wants (\" \\ \]). */
-#include "fmt.h"
+/* SPDX-License-Identifier: Apache-2.0 */
+/* syslog records, RFC 5424 and RFC 3164 (with or without <PRI>, as
+ * rsyslog writes files), and RFC 5424 structured data alone (format
+ * "sd").  The rules read the whole line, header included (a line without
+ * HOSTNAME puts the first message word there); here the structured-data
+ * parameters with sensitive names are masked whole, masks inside a
+ * PARAM-VALUE are escaped as RFC 5424 wants (\" \\ \]), each parameter is
+ * shown to the rules as `name=value`, and the message is handed on as a
+ * record of its own (JSON or logfmt behind the header). */
+#include "internal.h"
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
@@ -89,22 +92,51 @@ int lm_fmt_syslog_has_params(const char *l, size_t len) {
   return is_5424(l, len, pri_end(l, len));
 }
 
-typedef struct sd_ctx {
-  lm_masker *m;
-  lm_qregion *q;
-  size_t nq;
-} sd_ctx;
+/* SD-PARAM escapes (RFC 5424 6.3.3): \" \\ \] stand for the byte after
+ * the backslash; any other backslash is itself. */
+static lm_view *sd_value_view(lm_fmt_env *env, const lm_view *rec, size_t a, size_t b) {
+  if (!memchr(rec->text + a, '\\', b - a))
+    return lm_view_slice(env->lc, rec, a, b, LM_ESC_SD);
+  lm_buf *dst = env->dec;
+  lm_buf_clear(dst);
+  if (lm_buf_reserve(dst, b - a + 1) ||
+      lm_vec_grow((void **)&env->pmap->v, &env->pmap->cap, b - a + 1, sizeof *env->pmap->v)) {
+    env->lc->oom = 1;
+    return NULL;
+  }
+  for (size_t i = a; i < b; i++) {
+    if (rec->text[i] == '\\' && i + 1 < b &&
+        (rec->text[i + 1] == '"' || rec->text[i + 1] == '\\' || rec->text[i + 1] == ']')) {
+      env->pmap->v[dst->len] = (uint32_t)i;
+      dst->data[dst->len++] = rec->text[++i];
+      continue;
+    }
+    env->pmap->v[dst->len] = (uint32_t)i;
+    dst->data[dst->len++] = rec->text[i];
+  }
+  return lm_view_derive(env->lc, rec, dst->data, dst->len, env->pmap->v, b, LM_ESC_SD,
+                        LM_VIEW_RECORD);
+}
 
-/* Structured data at l[*i]: "-" or [ID name="value" ...]...  Records the
- * values (count only when c->q is NULL).  0, or -1 when malformed. */
-static int structured_data(const char *l, size_t len, size_t *i, sd_ctx *c) {
+/* Structured data at l[*i]: "-" or [ID name="value" ...]...  With `add`,
+ * adds its regions, the spans of sensitive parameters, a `name=value`
+ * view of each parameter and each value as a block content.  0, -1 when
+ * malformed, -2 out of memory. */
+static int structured_data(lm_fmt_env *env, const lm_view *rec, size_t *i, int add) {
+  const char *l = rec->text;
+  size_t len = rec->len;
+  lm_lctx *lc = env->lc;
   if (*i < len && l[*i] == '-') {
     (*i)++;
     return 0;
   }
   if (*i >= len || l[*i] != '[')
     return -1;
+  size_t sd_start = *i;
   while (*i < len && l[*i] == '[') {
+    /* an element's parameters, as `name="value" ...` for the rules */
+    lm_piece pc[4 * 32];
+    size_t np = 0;
     size_t j = *i + 1;
     while (j < len && l[j] != ' ' && l[j] != ']' && l[j] != '"' && l[j] != '=')
       j++;
@@ -122,31 +154,59 @@ static int structured_data(const char *l, size_t len, size_t *i, sd_ctx *c) {
           j++;
       if (j >= len)
         return -1;
-      if (c->q)
-        c->q[c->nq] = (lm_qregion){vs, j, lm_key_is_sensitive(c->m->set, l + ns, ne - ns)};
-      c->nq++;
+      if (add) {
+        if (lm_region_add_view(lc, rec, vs, j, LM_REG_CONTENT, LM_ESC_SD))
+          return -2;
+        lm_view *val = sd_value_view(env, rec, vs, j);
+        if (!val)
+          return -2;
+        val->path = l + ns;
+        val->pathlen = (uint32_t)(ne - ns);
+        if (LM_VEC_PUSH(lc, lc->views, val) ||
+            (env->contents && LM_VEC_PUSH(lc, lc->contents, val)))
+          return -2;
+        if (np + 4 <= sizeof pc / sizeof pc[0]) {
+          if (np)
+            pc[np++] = (lm_piece){NULL, "; ", 2, 0};
+          pc[np++] = (lm_piece){NULL, l + ns, ne - ns, 0};
+          pc[np++] = (lm_piece){NULL, "=", 1, 0};
+          pc[np++] = (lm_piece){val, NULL, 0, lm_view_needs_quotes(val)};
+        }
+        if (env->keys && lm_key_is_sensitive(env->set, l + ns, ne - ns) &&
+            !lm_key_value_is_placeholder(val->text, val->len) &&
+            lm_span_add_view(lc, rec, vs, j, lm_label(env->set, LM_LBL_SYSLOG_KEY), 0,
+                             LM_ORIGIN_LABEL))
+          return -2;
+      }
       j++;
     }
     if (j >= len || l[j] != ']')
       return -1;
+    if (add && np) {
+      lm_view *ev = lm_view_join(lc, pc, np, LM_VIEW_PAIR, rec->depth);
+      if (!ev || LM_VEC_PUSH(lc, lc->views, ev))
+        return -2;
+    }
     *i = j + 1;
   }
+  /* brackets, names, '=' and quotes never change */
+  if (add && lm_region_add_view(lc, rec, sd_start, *i, LM_REG_STRUCT, 0))
+    return -2;
   return 0;
 }
 
-/* Start of the scanned part (SD and MSG, or MSG) or (size_t)-1 when the
- * line does not parse; c gets the SD values. */
-static size_t body_start(const char *l, size_t len, sd_ctx *c) {
+/* Start of the message (and of the structured data in *sd, or (size_t)-1)
+ * or (size_t)-1 when the record does not parse. */
+static size_t body_start(const char *l, size_t len, size_t *sd) {
   size_t p = pri_end(l, len), i;
+  *sd = (size_t)-1;
   if (is_5424(l, len, p)) {
     i = p + 2;
     for (int k = 0; k < 5; k++) /* TIMESTAMP HOSTNAME APP-NAME PROCID MSGID */
       if (!field(l, len, &i))
         return (size_t)-1;
-    size_t sd = i;
-    if (structured_data(l, len, &i, c) || (i < len && l[i] != ' '))
-      return (size_t)-1;
-    return sd;
+    *sd = i;
+    return i;
   }
   size_t t = bsd_time(l, len, p);
   i = p + t;
@@ -179,36 +239,53 @@ static size_t body_start(const char *l, size_t len, sd_ctx *c) {
   return i;
 }
 
-int lm_fmt_syslog(lm_masker *m, const char *line, size_t len, lm_buf *out,
-                  unsigned *nsecrets) {
-  struct lm_fmt_state *st = lm_fmt_state(m);
-  if (!st)
+/* The message as a record of its own (JSON, logfmt or text behind the
+ * header), its bytes already read with the line's. */
+static int message(lm_fmt_env *env, lm_view *rec, size_t from) {
+  lm_lctx *lc = env->lc;
+  lm_view *msg = lm_view_slice(lc, rec, from, rec->len, 0);
+  if (!msg)
     return -1;
-  sd_ctx c = {.m = m};
-  size_t body = body_start(line, len, &c);
-  if (body == (size_t)-1) {
-    m->totals.format_fallbacks++;
-    return 0;
-  }
-  if (c.nq) {
-    if (!(c.q = lm_fmt_regions(st, c.nq)))
+  msg->kind = LM_VIEW_RECORD;
+  msg->depth = rec->depth;
+  /* RFC 3164: the message is read with the header; RFC 5424: alone */
+  msg->read = rec->readlen > from;
+  msg->owner = rec;
+  msg->owner_at = (uint32_t)from;
+  msg->path = NULL;
+  msg->pathlen = 0;
+  size_t json_at;
+  msg->format = (uint8_t)lm_detect(msg->text, msg->len, &json_at);
+  if (msg->format == LM_FMT_SYSLOG)
+    msg->format = LM_FMT_TEXT; /* a header inside a message is text */
+  return LM_VEC_PUSH(lc, lc->records, msg);
+}
+
+int lm_fmt_syslog(lm_fmt_env *env, lm_view *rec) {
+  size_t sd, body = body_start(rec->text, rec->len, &sd);
+  if (body == (size_t)-1)
+    return 1;
+  if (sd != (size_t)-1) {
+    size_t i = sd;
+    if (structured_data(env, rec, &i, 0) || (i < rec->len && rec->text[i] != ' '))
+      return 1;
+    i = sd;
+    if (structured_data(env, rec, &i, 1))
       return -1;
-    c.nq = 0;
-    body_start(line, len, &c);
+    body = i < rec->len ? i + 1 : i;
+    /* the header is read as text; the parameters and the message each
+     * on their own (a regex over the quotes would join them) */
+    rec->readlen = (uint32_t)sd;
   }
-  /* The rules run over the whole line, header included: the header is
-   * not trusted to hold no secret (a line without HOSTNAME puts the first
-   * message word there), and a secret may straddle the header's end.  A
-   * header without secrets still comes out unchanged. */
-  if (lm_collect_spans(m, line, len))
-    return -1;
-  if (m->limit_hit)
-    return 0; /* the engine masks the line whole */
-  for (size_t i = 0; i < c.nq; i++)
-    if (c.q[i].sensitive &&
-        !lm_key_value_is_placeholder(line + c.q[i].start, c.q[i].end - c.q[i].start) &&
-        lm_add_span(m, c.q[i].start, c.q[i].end, LM_LITERAL_RULE,
-                        LM_FMT_LABEL(LM_LABEL_SYSLOG_KEY)))
-      return -1;
-  return lm_fmt_finish(m, line, len, c.q, c.nq, LM_ESC_SD, out, nsecrets);
+  return message(env, rec, body) ? -1 : 0;
+}
+
+int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) {
+  size_t i = 0, end = rec->len;
+  while (end && (rec->text[end - 1] == ' ' || rec->text[end - 1] == '\r'))
+    end--;
+  if (structured_data(env, rec, &i, 0) || i != end)
+    return 1;
+  i = 0;
+  return structured_data(env, rec, &i, 1) ? -1 : 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private declarations shared by liblogmask's source files.  Nothing here
  * is installed; every exported symbol is declared in logmask.h. */
 #ifndef LM_INTERNAL_H
@@ -12,6 +13,8 @@
 #include "buf.h"
 #include "ac.h"
 #include "suffix.h"
+#include "view.h"
+#include "decode.h"
 
 #define LM_HIDDEN __attribute__((visibility("hidden")))
 
@@ -30,7 +33,6 @@ typedef struct lm_maskspec {
 } lm_maskspec;
 int lm_maskspec_parse(lm_maskspec *out, const char *style) LM_HIDDEN;
 void lm_maskspec_clear(lm_maskspec *spec) LM_HIDDEN;
-int lm_maskspec_copy(lm_maskspec *dst, const lm_maskspec *src) LM_HIDDEN;
 
 /* ---- validators (checks.c) ---- */
 typedef enum { LM_CHECK_NONE, LM_CHECK_LUHN, LM_CHECK_IBAN, LM_CHECK_JWT,
@@ -40,29 +42,38 @@ int lm_check_run(lm_check_kind kind, const char *s, size_t len) LM_HIDDEN;
 double lm_entropy(const char *s, size_t len) LM_HIDDEN;
 int lm_is_placeholder(const char *s, size_t len) LM_HIDDEN;
 
-/* ---- rules ---- */
-typedef struct lm_span {
-  size_t start, end;
-  uint32_t rule;     /* rule index, or LM_LITERAL_RULE */
-  uint32_t literal;
-} lm_span;
-#define LM_LITERAL_RULE UINT32_MAX
+/* ---- bare values (value.c) ---- */
+/* End of a bare (unquoted) value starting at text[s], as its context
+ * delimits it (see `value-end: token` in logmask-rules(5)); `e` is where
+ * the rule's regex ended it. */
+size_t lm_value_end(const char *text, size_t len, size_t s, size_t e) LM_HIDDEN;
+/* 1 when the bare value text[s..e) is code rather than a secret: a
+ * variable or template reference, an attribute path, a call, an
+ * identifier naming the secret (`raw_password`) or repeating its key;
+ * with `code` set (source files) any identifier without digits too. */
+int lm_value_is_code(const char *text, size_t len, size_t s, size_t e, int code) LM_HIDDEN;
+/* 1 when the line carries an inline allow marker (logmask:allow, ...);
+ * 2 when it marks the next line (pragma: allowlist nextline secret). */
+int lm_allow_marker(const char *text, size_t len) LM_HIDDEN;
 
+/* ---- rules ---- */
 typedef struct lm_rule_test {
   int expect_match;
   char *line;        /* markers removed */
   size_t len;
-  lm_span *spans;    /* expected [start, end) */
+  size_t *spans;     /* expected [start, end) pairs */
   size_t nspans;
   unsigned long lineno;
 } lm_rule_test;
+
+enum { LM_VALUE_END_REGEX = 0, LM_VALUE_END_TOKEN };
 
 typedef struct lm_rule {
   char *id, *description, *group, *origin;
   unsigned long lineno;            /* line of `rule:` */
   char **keywords;
   size_t nkeywords;
-  pcre2_code *re;
+  pcre2_code *re;                  /* NULL for a built-in label (below) */
   /* Bytes every match of re holds (PCRE2's first and required code units;
    * either case of a letter), -1 for none: a line without them is not a
    * candidate even when it has the keyword. */
@@ -74,14 +85,21 @@ typedef struct lm_rule {
   size_t min_length;
   lm_check_kind check;
   int mask_placeholders;           /* 1: do not skip placeholder values */
+  int value_end;                   /* LM_VALUE_END_* */
   int has_mask;
   lm_maskspec mask;
   int enabled;                     /* after `default:` and enable/disable */
   pcre2_code *block_end;
+  pcre2_code *block_body;          /* NULL: the PEM body (block.c) */
   unsigned block_max_lines;
   lm_rule_test *tests;
   size_t ntests;
 } lm_rule;
+
+/* Labels of masks no rule file defines, kept after the rules in the rule
+ * table so that they are listed, counted and reported like rules. */
+enum { LM_LBL_JSON_KEY, LM_LBL_LOGFMT_KEY, LM_LBL_SYSLOG_KEY, LM_LBL_LIMIT,
+       LM_LBL_JSON_DEPTH, LM_LBL_LONG_LINE, LM_NLABELS };
 
 typedef struct lm_literal {
   char *name;
@@ -101,34 +119,44 @@ static inline const char *lm_kw_text(const char *kw) { return kw + lm_kw_cased(k
 
 struct lm_ruleset {
   int compiled;
-  lm_rule *rules;                  /* enabled rules only, once compiled */
+  lm_rule *rules;                  /* enabled rules, then the labels, once compiled */
   size_t nrules, cap;
+  size_t nmatch;                   /* rules with a regex: rules[0..nmatch) */
+  size_t nblock;                   /* of those, block openers */
+  uint32_t *block_rules;
   lm_literal *literals;
   size_t nliterals, litcap;
   size_t min_literal;
   lm_maskspec default_mask;
   int mask_override;
+  int any_drop;                    /* some mask in effect is "drop" */
   unsigned char hash_key[1024];
   size_t hash_key_len;
   char key_id[17];
   lm_ac *ac;
   /* keyword pattern id -> rules holding that keyword */
   uint32_t *kw_rule_first, *kw_rule_count, *kw_rules;
-  const char **kw;                 /* keyword pattern id -> stored keyword */
   size_t nkw;
   uint32_t max_captures;
+  size_t max_keyword;              /* longest keyword, bytes */
   pcre2_match_context *mctx;
   pcre2_compile_context *cctx;
+  pcre2_code *pem_body;            /* default block body */
   lm_diag_fn diag;
   void *diag_ctx;
   struct lm_keys *keys;            /* sensitive keys (keys.c); NULL = built-in */
   /* those keys, normalised (lm_keys_suffix): as written before '=' or '"'
    * (logfmt, RFC 5424), and as JSON object keys, before the ':' */
   lm_suffix *key_names, *key_names_json;
+  lm_suffix *keyword_names_json;   /* json 2: a keyword's name as a JSON name */
   lm_error err;
   char err_file[512];
   char err_msg[1024];
 };
+
+static inline uint32_t lm_label(const lm_ruleset *set, int lbl) {
+  return (uint32_t)(set->nmatch + (size_t)lbl);
+}
 
 /* errors (version.c) */
 lm_status lm_set_error(lm_error *e, char *msgbuf, size_t msgcap, char *filebuf,
@@ -144,34 +172,46 @@ void lm_diag(const lm_ruleset *set, lm_severity sev, const char *fmt, ...)
 void lm_rule_clear(lm_rule *r) LM_HIDDEN;
 lm_status lm_rulefile_parse(lm_ruleset *set, const char *name, const char *text,
                             size_t len) LM_HIDDEN;
+const lm_maskspec *lm_rule_mask(const lm_ruleset *set, uint32_t label) LM_HIDDEN;
 
-/* ---- masker internals ---- */
+/* ---- multi-line blocks (block.c) ---- */
+#define LM_BLOCK_PATH_MAX 64
+typedef struct lm_block {
+  int rule;                        /* open block's rule, -1 when none */
+  unsigned lines;                  /* lines masked in it so far */
+  uint8_t pathlen;                 /* key path of the value it sits in */
+  uint8_t has_path;
+  char path[LM_BLOCK_PATH_MAX];
+} lm_block;
+
+/* ---- the masker: per-thread state ---- */
+enum { LM_FMT_TEXT = 0, LM_FMT_AUTO, LM_FMT_JSON, LM_FMT_LOGFMT, LM_FMT_SYSLOG, LM_FMT_SD };
+
 struct lm_masker {
   const lm_ruleset *set;
   pcre2_match_data *md;
   pcre2_match_context *mctx;
   pcre2_jit_stack *jit_stack;
-  /* per line scratch */
-  uint8_t *candidate;              /* per rule: keyword seen in this line */
-  uint32_t *cand_list;
-  size_t ncand;
-  /* cand_list already holds the candidates of exactly this text: set by
-   * lm_prescan, used up by the next lm_scan_append, and never left set
-   * when lm_format_mask returns non-zero (see there) */
-  const char *pre_text;
-  size_t pre_len;
-  int pre_ready;
-  lm_span *spans;
-  size_t nspans, spancap;
-  int limit_hit;
-  lm_buf out;
-  lm_buf scratch;
-  /* multi-line block state */
-  int block_rule;                  /* -1 when none */
-  unsigned block_lines;
-  /* format */
-  int format;
-  struct lm_fmt_state *fmt;        /* formats' and decoder's buffers (fmt.h) */
+  int format;                      /* LM_FMT_* */
+  int input;                       /* lm_input */
+  int only_rule;                   /* -1, or the one rule run (rule tests) */
+  int allow_next;                  /* code input: the last line allowed this one */
+  lm_block block;
+  lm_lctx lc;                      /* the line being masked */
+  struct lm_cands *cand_line;      /* candidates of the raw line */
+  struct lm_cands *cand_view;      /* candidates of the view being read */
+  /* scratch of one line */
+  uint8_t *cand_mark;              /* per rule */
+  uint8_t *tested;                 /* per rule: counted in lines_tested */
+  uint32_t *tested_list;
+  size_t ntested;
+  lm_buf dec;                      /* a decoder's output */
+  lm_pmap pmap;
+  lm_buf out;                      /* the masked line */
+  lm_buf secret;                   /* one secret's text, for rendering */
+  lm_buf mask;                     /* one rendered mask */
+  lm_buf mask2;
+  void *json_frames;               /* fmt_json.c's parse stack */
   /* counters */
   lm_totals totals;
   lm_rule_stats *rstats;
@@ -180,52 +220,145 @@ struct lm_masker {
   char err_msg[512];
 };
 
-/* Formats (format.c, fmt_*.c).  LM_FMT_TEXT is the plain-text path. */
-enum { LM_FMT_TEXT = 0, LM_FMT_AUTO, LM_FMT_JSON, LM_FMT_LOGFMT, LM_FMT_SYSLOG };
-/* Masks a line in m->format into `out` (cleared by the caller).  Returns
- * 1 when handled (*nsecrets = spans masked; 0 means the line is unchanged
- * and `out` is to be ignored), 2 when handled and a mask of style "drop"
- * removes the line, 0 when the line is to be masked as plain text instead
- * (the handler counts the fallback), -1 out of memory. */
-int lm_format_mask(lm_masker *m, const char *line, size_t len, lm_buf *out,
-                   unsigned *nsecrets) LM_HIDDEN;
+/* ---- the per-line path ---- */
+/* Candidate rules of a view: found by the keyword walk (scan.c). */
+struct lm_cands {
+  uint32_t *v;
+  size_t n, cap;
+  int block;                       /* a block rule is among them */
+  /* with `record`: every keyword occurrence (start, end, keyword id) in
+   * text order, so that a part of the text knows its candidates without
+   * a walk of its own */
+  int record;
+  uint32_t *hits;
+  size_t nhits, hitcap;
+};
+typedef struct lm_cands lm_cands;
 
-/* Scans text (prefilter, candidate rules, literals) and appends raw spans
- * to m->spans: no reset, no merge.  Sets m->limit_hit.  0 or -1 (OOM). */
-int lm_scan_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
-/* 1 when some rule could match in text or a known secret occurs in it, 0
- * when neither, -1 out of memory.  Keeps the candidates for an
- * lm_scan_append of the same text that follows. */
-int lm_prescan(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
-/* Encoded views (decode.c): percent-encoding, JSON/C backslash escapes.
- * Scans the decoded text and appends spans mapped back onto the original
- * bytes.  0 or -1 (OOM). */
-int lm_decode_append(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
-void lm_merge_spans(lm_masker *m) LM_HIDDEN;
-/* Appends one span to m->spans.  0, or -1 when out of memory. */
-int lm_add_span(lm_masker *m, size_t start, size_t end, uint32_t rule,
-                uint32_t literal) LM_HIDDEN;
-/* Release hooks of keys.c and format.c (accept NULL). */
-void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
-lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json) LM_HIDDEN;
-/* 1 when the line holds '%XX' or a backslash escape (decode.c). */
-int lm_has_encoding(const char *text, size_t len) LM_HIDDEN;
-void lm_fmt_state_free(struct lm_fmt_state *st) LM_HIDDEN;
+/* Walks view v with the keyword automaton: candidate rules into c (rule
+ * order; those whose required bytes v lacks are left out), known
+ * literals straight into lc's spans (with `literals`).  On a pair view
+ * only keywords touching its `path=` count.  0 or -1 (OOM). */
+int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) LM_HIDDEN;
+/* Candidates of view v when it is a plain part of the line walked into
+ * `line` (with `record`): from that walk's occurrences, no walk of its own
+ * (and its known literals were found by that walk).  1 done, 0 v is no
+ * such part, -1 OOM. */
+int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands *c) LM_HIDDEN;
+/* Runs the candidate rules over v, spans into lc.  A regex limit sets
+ * lc->limit.  0 or -1 (OOM). */
+int lm_scan_rules(lm_masker *m, const lm_view *v, const lm_cands *c) LM_HIDDEN;
+/* One rule over a view: calls fn for each accepted secret [s, e).
+ * Returns 0, 1 when a match limit tripped, -1 OOM or when fn failed. */
+typedef int (*lm_found_fn)(void *ctx, size_t s, size_t e);
+int lm_rule_matches(lm_masker *m, uint32_t rule, const lm_view *v, lm_found_fn fn,
+                    void *ctx) LM_HIDDEN;
+void lm_cands_free(lm_cands *c) LM_HIDDEN;
 
-/* Finds the spans of one rule in text, validated (allow, entropy, check,
- * placeholders), appended to m->spans.  Returns 0, 1 when a match limit
- * tripped, -1 when out of memory. */
-int lm_rule_find(lm_masker *m, uint32_t rule, const char *text, size_t len) LM_HIDDEN;
-/* Collects all spans of a text (prefilter, rules, literals), merged.
- * Returns 0, or -1 out of memory.  m->limit_hit set on a trip. */
-int lm_collect_spans(lm_masker *m, const char *text, size_t len) LM_HIDDEN;
-/* Appends text with the merged spans m->spans masked to `out`.
- * *drop set when a span's style is "drop". */
-int lm_render(lm_masker *m, const char *text, size_t len, lm_buf *out, int *drop) LM_HIDDEN;
-/* Renders the replacement of one secret. */
+/* Format handlers (fmt_*.c): a record view in, regions, spans of
+ * sensitive keys, more views (pairs), sub-records and block contents out
+ * into lc.  Return 0 when handled, 1 when the record is not in that
+ * format (counted by the caller as a fallback to text), -1 OOM. */
+typedef struct lm_fmt_env {
+  lm_lctx *lc;
+  const lm_ruleset *set;
+  int keys;                        /* mask sensitive keys' values */
+  int contents;                    /* the block machine will read values */
+  int read;                        /* views could find something: a keyword,
+                                      an encoding, or a keyword's name */
+  int names;                       /* a keyword's name stands as a JSON name */
+  const struct lm_cands *walk;     /* the line's keyword walk (its hits) */
+  void **frames;                   /* fmt_json.c's parse stack, kept by the masker */
+  lm_buf *dec;                     /* scratch for decoding strings */
+  lm_pmap *pmap;
+} lm_fmt_env;
+int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
+int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
+int lm_fmt_syslog(lm_fmt_env *env, lm_view *rec) LM_HIDDEN;
+int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
+/* Format detection (detect.c).  *json_at gets the offset of JSON that
+ * ends a text line behind a prefix, or (size_t)-1. */
+int lm_detect(const char *text, size_t len, size_t *json_at) LM_HIDDEN;
+/* Offset of the '{' that starts JSON ending the text, or (size_t)-1. */
+size_t lm_json_suffix(const char *text, size_t len) LM_HIDDEN;
+int lm_fmt_is_logfmt(const char *line, size_t len) LM_HIDDEN;
+int lm_fmt_is_syslog(const char *line, size_t len) LM_HIDDEN;
+int lm_fmt_syslog_has_params(const char *line, size_t len) LM_HIDDEN;
+/* A decoded string's content as a view of its own (fmt_json.c's strings,
+ * logfmt's quoted values, SD values): escapes decoded, esc layer pushed. */
+lm_view *lm_fmt_string_view(lm_fmt_env *env, const lm_view *rec, size_t a, size_t b,
+                            int esc) LM_HIDDEN;
+/* 1 when a rule keyword occurs in `key=value` (the value's first bytes
+ * only: where a keyword from the key reaches): only then is a view of the
+ * pair worth reading (the value is read alone anyway). */
+int lm_fmt_text_has_keyword(lm_fmt_env *env, const char *key, size_t klen, const char *value,
+                            size_t vlen) LM_HIDDEN;
+/* The parse stack of fmt_json.c, kept by the masker (freed with it). */
+void lm_fmt_json_free(void *frames) LM_HIDDEN;
+/* Queues a string's content as a record when it holds one (JSON, logfmt,
+ * syslog).  0 or -1 (OOM). */
+int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) LM_HIDDEN;
+
+/* Blocks (block.c): steps the masker's block state over the line's
+ * contents, adding spans.  `openers`: some walk found a block rule
+ * keyword.  Sets *flags bits LM_LINE_BLOCK.  0 or -1 (OOM). */
+int lm_block_line(lm_masker *m, int openers, unsigned *flags) LM_HIDDEN;
+/* 1 when text (one line of a block) looks like the body of rule r. */
+int lm_block_is_body(lm_masker *m, const lm_rule *r, const char *text, size_t len) LM_HIDDEN;
+
+/* Spans (spans.c): repeats of found secrets, union with attribution,
+ * fitting to regions. */
+int lm_spans_repeats(lm_lctx *lc) LM_HIDDEN;
+void lm_spans_merge(lm_lctx *lc) LM_HIDDEN;
+int lm_spans_fit(lm_lctx *lc) LM_HIDDEN;
+
+/* Rendering (render.c): the line with lc's fitted spans masked into
+ * m->out; *drop set when a mask's style is "drop". */
+int lm_render_line(lm_masker *m, int *drop) LM_HIDDEN;
+/* Renders the replacement of one secret (no escaping). */
 int lm_mask_secret(const lm_ruleset *set, const lm_maskspec *spec, const char *rule_id,
                    const char *secret, size_t len, lm_buf *out) LM_HIDDEN;
-const lm_maskspec *lm_rule_mask(const lm_ruleset *set, uint32_t rule) LM_HIDDEN;
-const char *lm_span_label(const lm_ruleset *set, const lm_span *sp, char *tmp, size_t tmpcap) LM_HIDDEN;
+const char *lm_label_name(const lm_ruleset *set, uint32_t label, uint32_t literal) LM_HIDDEN;
+int lm_json_escape(lm_buf *out, const char *s, size_t n) LM_HIDDEN;
 
+/* keys.c */
+void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
+/* The sensitive key names (and, with `json`, the names keywords of
+ * `rules` hold before '=' or ':') as the fast path's key-name check:
+ * json 0 before '=' or '"'; 1 in JSON, before a key's ':' or the ',' or
+ * '}' after a string value (a name of a name/value list); 2 the same for
+ * the keyword names alone. */
+lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
+                          size_t nrules) LM_HIDDEN;
+int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) LM_HIDDEN;
+int lm_key_value_is_placeholder(const char *s, size_t len) LM_HIDDEN;
+
+/* The line path (line.c), shared by lm_masker_line, lm_masker_find,
+ * lm_masker_prime and the stream's windows: spans of one line into
+ * m->lc, merged (not fitted), counted when `count`.  *flags gets LM_LINE_*
+ * bits.  0 or -1 (OOM). */
+int lm_line_spans(lm_masker *m, const char *line, size_t len, int count, unsigned *flags) LM_HIDDEN;
+/* Counts the spans in m->lc (as lm_line_spans with `count` does). */
+void lm_line_count(lm_masker *m, unsigned flags) LM_HIDDEN;
+
+/* Lines longer than a stream's limit (window.c): read in overlapping
+ * windows; what follows the keys of a JSON or logfmt record across them,
+ * and a secret cut by a window's end. */
+typedef struct lm_track {
+  uint8_t kind;                    /* 0 undecided, 1 JSON, 2 logfmt, 3 text */
+  uint8_t in_str, esc, is_key, want_key, sens_next, in_value;
+  uint8_t sens;                    /* the value being read is masked whole */
+  uint16_t depth, sens_depth;
+  uint8_t stack[128];              /* '{' or '[' */
+  uint8_t keylen;
+  char key[64];
+  int carry;                       /* the last window ended inside a secret */
+  uint32_t carry_label, carry_literal;
+} lm_track;
+/* Masks window text[0..len) of a long line: renders into m->out the
+ * masked form of its first *emit bytes (all of them with `last`), which
+ * the caller writes and drops from its buffer.  0 or -1 (OOM, with the
+ * window masked whole in m->out). */
+int lm_window(lm_masker *m, const char *text, size_t len, size_t overlap, int last,
+              lm_track *t, size_t *emit) LM_HIDDEN;
 #endif

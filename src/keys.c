@@ -2,7 +2,7 @@
  * matching it) that the JSON, logfmt and syslog handlers share.  See
  * lm_ruleset_mask_keys in logmask.h for the matching rule. */
 #include "internal.h"
-#include "fmt.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,13 +286,54 @@ static int strpbrk_n(const char *s, size_t len, const char *bytes) {
   return 0;
 }
 
-lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json) {
+/* A keyword that holds '=' or ':' (`code=`, `sig=`) can occur in the
+ * `path=value` views of a JSON record though not in its text, where the
+ * pair is `"code":`: the name before the '=' must send a JSON line the
+ * long way too; so must a keyword that joins names by '.' (`api.key`),
+ * whole (separators do not count in names: it is `apiKey` there).  Adds
+ * those names to s. */
+static int add_keyword_stems(lm_suffix *s, const lm_rule *rules, size_t nrules) {
+  for (size_t r = 0; r < nrules; r++)
+    for (size_t k = 0; k < rules[r].nkeywords; k++) {
+      const char *kw = lm_kw_text(rules[r].keywords[k]);
+      size_t end = strcspn(kw, "=:"), start = 0;
+      int pair = kw[end] != '\0';
+      while (end && (kw[end - 1] == ' ' || kw[end - 1] == '"' || kw[end - 1] == '\''))
+        end--;
+      int name = 1, dot = 0;
+      for (size_t i = 0; i < end; i++) {
+        name &= isalnum((unsigned char)kw[i]) || is_sep((unsigned char)kw[i]);
+        dot |= kw[i] == '.' && i > 0 && i + 1 < end;
+      }
+      if (!name || !(pair || dot))
+        continue;
+      unsigned char norm[KEY_MAX];
+      size_t n = 0;
+      for (size_t i = start; i < end && n < sizeof norm; i++)
+        if (!is_sep((unsigned char)kw[i]))
+          norm[n++] = lower((unsigned char)kw[i]);
+      if (n >= 2 && lm_suffix_add(s, norm, n))
+        return -1;
+    }
+  return 0;
+}
+
+lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
+                          size_t nrules) {
   const struct lm_keys *k = set->keys;
   const key_norm *norm = k ? k->mask.norm : builtin_norm;
   size_t n = k ? k->mask.n : NBUILTIN;
-  lm_suffix *s = json ? lm_suffix_new("_-. \"\t\r\n", ":") : lm_suffix_new("_-. ", "=\"");
+  /* JSON: before the ':' of a key, or before the ',' or '}' after a
+   * string value (a name of a name/value list) */
+  lm_suffix *s = json ? lm_suffix_new("_-. \"\t\r\n", ":,}") : lm_suffix_new("_-. ", "=\"");
   if (!s)
     return NULL;
+  if (json && add_keyword_stems(s, rules, nrules)) {
+    lm_suffix_free(s);
+    return NULL;
+  }
+  if (json == 2)
+    n = 0; /* the keyword names alone */
   for (size_t i = 0; i < n; i++) {
     if (!norm[i].len)
       continue;

@@ -151,12 +151,35 @@ LM_API lm_status lm_ruleset_add_literals_file(lm_ruleset *set, const char *path)
 
 /* Every value of a dotenv file (lm_dotenv_parse) becomes a known secret
  * named by its variable; a value spanning lines is added line by line,
- * skipping its lines shorter than the minimum.  A value the set refuses (shorter than the minimum: keep settings such as
- * DEBUG=true out of the secrets file) stops the load with FILE:LINE and the
- * variable in the error, never the value; a syntax error is LM_ERR_SYNTAX
- * with FILE:LINE.  The file's bytes are wiped after use.  Building phase
- * only. */
+ * skipping its lines shorter than the minimum.  A real application .env
+ * holds settings beside secrets:
+ *   - keys matching the built-in ignore list (lm_env_default_ignore: DEBUG,
+ *     ALLOWED_HOSTS, *_HOST, *_PORT, *_URL, ...) are skipped, unless the key
+ *     names a secret (holds SECRET, PASS, PWD, TOKEN, KEY, AUTH, CRED, PRIV,
+ *     HOOK, SALT, SIGN, CERT, DSN, SESSION or COOKIE, case ignored);
+ *   - a value shorter than the minimum length (DEBUG=True) is skipped with
+ *     one LM_DIAG_WARNING through the diag callback, "FILE:LINE: KEY: value
+ *     shorter than the minimum of N bytes, not masked";
+ *   - a URL value with a password (scheme://user:PASSWORD@host/...) also
+ *     adds the password alone, as written and percent-decoded, under the
+ *     same key; this holds for ignored keys too (DATABASE_URL, REDIS_URL).
+ * Messages name FILE:LINE and the variable, never a value.  A syntax error
+ * is LM_ERR_SYNTAX with FILE:LINE.  The file's bytes are wiped after use.
+ * Building phase only. */
 LM_API lm_status lm_ruleset_add_env_file(lm_ruleset *set, const char *path);
+
+/* lm_ruleset_add_env_file with more keys to skip: `ignore` holds n_ignore
+ * fnmatch(3) globs matched against the whole key, case ignored ("DEBUG",
+ * "*_URL", "SENTRY_*"); these apply whatever the key says.  Flags:
+ * LM_ENV_NO_DEFAULT_IGNORE leaves the built-in list out.  The globs are
+ * read during the call only. */
+#define LM_ENV_NO_DEFAULT_IGNORE 0x01u
+LM_API lm_status lm_ruleset_add_env_file_ignore(lm_ruleset *set, const char *path,
+                                                const char *const *ignore, size_t n_ignore,
+                                                unsigned flags);
+/* The built-in ignore list, one glob per index; NULL past its end.
+ * Static strings; thread-safe. */
+LM_API const char *lm_env_default_ignore(size_t index);
 
 /* Environment files (.env).  One assignment per logical line:
  *   NAME=value          unquoted: trimmed, ends at " #" (a comment)
@@ -213,19 +236,31 @@ LM_API lm_status lm_ruleset_fingerprint(const lm_ruleset *set, const void *data,
  * immutable and thread-safe; every building call returns LM_ERR_STATE. */
 LM_API lm_status lm_ruleset_compile(lm_ruleset *set);
 
-/* Runs every inline test (`match`/`nomatch` lines) of every loaded rule.
- * Failures go to the diag callback as "file:line: rule ID: ..." lines.
- * Returns LM_OK when all pass, LM_ERR_TEST otherwise; *failed (may be NULL)
- * gets the number of failed tests and *run the number run.  Compiled sets. */
+/* Runs every inline test (`match`/`nomatch` lines) of every loaded rule,
+ * through the same line path as lm_masker_line with that rule alone, as
+ * written and wrapped the ways logs carry text: as a JSON string value, a
+ * logfmt quoted value and a syslog message; a test that is one KEY=VALUE
+ * (or KEY: VALUE) pair also as that pair in JSON (flat, nested, a
+ * name/value list), logfmt and RFC 5424 structured data.
+ * Failures go to the diag callback as "file:line: rule ID: (WRAPPING) ..."
+ * lines.  Returns LM_OK when all pass, LM_ERR_TEST otherwise; *failed (may
+ * be NULL) gets the number of tests failed in some wrapping and *run the
+ * number of tests run.  Compiled sets. */
 LM_API lm_status lm_ruleset_test(const lm_ruleset *set, size_t *run, size_t *failed);
 
-/* Introspection of a compiled set (thread-safe). */
+/* Introspection of a compiled set (thread-safe).  The rule table holds the
+ * enabled rules in load order, then the built-in labels of masks no rule
+ * file defines (group "builtin": json-sensitive-key, logfmt-sensitive-key,
+ * syslog-sensitive-key, match-limit, json-depth-limit, line-too-long),
+ * so that every finding's rule index and every counter has a name. */
 LM_API size_t lm_ruleset_rule_count(const lm_ruleset *set);
-/* Rule id / description / file of rule `index` (< lm_ruleset_rule_count), or
- * NULL for a bad index.  Enabled rules only. */
+/* Rule id / description / file / group of rule `index` (<
+ * lm_ruleset_rule_count), or NULL for a bad index (group: NULL for a rule
+ * without one). */
 LM_API const char *lm_ruleset_rule_id(const lm_ruleset *set, size_t index);
 LM_API const char *lm_ruleset_rule_description(const lm_ruleset *set, size_t index);
 LM_API const char *lm_ruleset_rule_origin(const lm_ruleset *set, size_t index);
+LM_API const char *lm_ruleset_rule_group(const lm_ruleset *set, size_t index);
 LM_API size_t lm_ruleset_literal_count(const lm_ruleset *set);
 LM_API const char *lm_ruleset_literal_name(const lm_ruleset *set, size_t index);
 
@@ -278,8 +313,31 @@ LM_API void lm_masker_free(lm_masker *m);
 LM_API const lm_error *lm_masker_error(const lm_masker *m);
 
 /* Input format: "auto" (decided per line), "text", "logfmt", "json",
- * "syslog".  LM_ERR_ARG on an unknown name. */
+ * "syslog", or "sd" (an RFC 5424 STRUCTURED-DATA field alone, as rsyslog's
+ * %structured-data% property holds it).  LM_ERR_ARG on an unknown name.
+ *
+ * Every format reads the same secrets: the rules read the line and its
+ * decoded forms (percent-encoding, backslash escapes, HTML entities); a
+ * structured record (JSON, also behind a prefix or inside a JSON string;
+ * logfmt; RFC 5424 structured data) also shows each key/value pair to the
+ * rules as `path=value`, so a rule written for `KEY=VALUE` text matches
+ * the same pair in any record; values of sensitive keys are masked whole;
+ * masks inside strings are escaped for them, so a JSON line stays JSON.
+ * "text" reads the line as text only. */
 LM_API lm_status lm_masker_set_format(lm_masker *m, const char *format);
+
+/* What a masker reads.  LM_INPUT_LOG (the default): log lines.
+ * LM_INPUT_CODE: source and configuration files (logmask scan): a bare
+ * value that is code (an identifier without digits, an attribute path, a
+ * call, a $VAR / ${VAR} / {{ var }} / %(var)s / <VAR> reference) is not a
+ * secret for rules of `value-end: token`, and a line carrying an inline
+ * allow marker (logmask:allow, pragma: allowlist secret, gitleaks:allow,
+ * secretlint-disable-line; pragma: allowlist nextline secret for the next
+ * line) reports its findings with LM_FIND_ALLOWED set, counted in
+ * lm_totals.allowed.  Markers are ignored in LM_INPUT_LOG: whoever writes
+ * a log line could forge them.  LM_ERR_ARG on another value. */
+typedef enum lm_input { LM_INPUT_LOG = 0, LM_INPUT_CODE = 1 } lm_input;
+LM_API lm_status lm_masker_set_input(lm_masker *m, lm_input input);
 
 /* Flags of a masked line. */
 #define LM_LINE_CHANGED 0x01u /* output differs from input */
@@ -306,12 +364,18 @@ typedef struct lm_finding {
   size_t start, end;   /* [start, end) */
   size_t rule;         /* rule index, or (size_t)-1 for a known literal */
   size_t literal;      /* literal index when rule == (size_t)-1 */
-  unsigned flags;      /* LM_LINE_LIMIT when the whole line stands for a trip */
+  unsigned flags;      /* LM_LINE_* of the line (LM_LINE_LIMIT: the whole
+                          line stands for a trip), LM_FIND_ALLOWED */
 } lm_finding;
+#define LM_FIND_ALLOWED 0x100u /* LM_INPUT_CODE: an inline marker allows it */
 
-/* Reports the secrets of a line without masking (for scanners).  Fills up to
- * `max` findings, sorted by start; *count gets the total found (which may
- * exceed max).  Counters are updated as for lm_masker_line. */
+/* Reports the secrets of a line without masking (for scanners): exactly
+ * the spans lm_masker_line masks (same formats, same block state), before
+ * they are cut around quotes and punctuation, sorted by start and
+ * disjoint.  Where a known literal and a rule cover the same bytes, the
+ * finding names the literal.  Fills up to `max` findings; *count gets the
+ * total found (which may exceed max).  Counters are updated as for
+ * lm_masker_line. */
 LM_API lm_status lm_masker_find(lm_masker *m, const char *line, size_t len,
                                 lm_finding *found, size_t max, size_t *count);
 
@@ -328,8 +392,8 @@ LM_API size_t lm_ruleset_context_lines(const lm_ruleset *set);
  * that mask chunks of one input out of order (threads): lm_masker_reset(),
  * lm_masker_prime() with the previous chunk's last
  * lm_ruleset_context_lines() lines, then mask the chunk.  The result equals
- * masking the input in one pass, except after a block opener nested inside
- * an unterminated block, where the primed masker masks more. */
+ * masking the input in one pass, byte for byte: a block cannot stay open
+ * longer than its bound, and an opener always starts a block afresh. */
 LM_API lm_status lm_masker_prime(lm_masker *m, const char *lines, size_t len);
 
 /* ------------------------------------------------------------------ */
@@ -353,7 +417,8 @@ typedef struct lm_totals {
   uint64_t literal_matches;/* known-literal occurrences masked */
   uint64_t blocks;         /* multi-line secret blocks masked */
   uint64_t blocks_unterminated; /* blocks cut at the line bound */
-  uint64_t format_fallbacks;    /* lines not valid in the chosen format, masked as text */
+  uint64_t format_fallbacks;    /* records not valid in their format, read as text */
+  uint64_t allowed;             /* findings allowed by an inline marker (LM_INPUT_CODE) */
 } lm_totals;
 
 /* Counters of one masker (and of every stream over it). */
@@ -386,11 +451,20 @@ LM_API lm_stream *lm_stream_new(lm_masker *m, lm_write_fn write, void *ctx);
  * line.  Wipes buffered input.  Accepts NULL. */
 LM_API void lm_stream_free(lm_stream *s);
 
-/* Line limit (default 1 MiB) and window overlap (default 4 KiB).  A line
- * longer than the limit is scanned in windows of `max_line` bytes that
- * overlap by `overlap` bytes, so a secret (with the context its rule needs)
- * of up to `overlap` bytes across a window edge is still found; memory stays
- * bounded by max_line.  overlap must be < max_line / 2. */
+/* The smallest line limit lm_stream_set_limits accepts. */
+#define LM_MAX_LINE_MIN 64
+
+/* Line limit (default 1 MiB, at least LM_MAX_LINE_MIN) and window overlap
+ * (default 4 KiB).  A line longer than the limit is scanned in windows of
+ * `max_line` bytes that overlap by `overlap` bytes, so a secret (with the
+ * context its rule needs) of up to `overlap` bytes across a window edge is
+ * still found; a secret cut by a window's end goes on masked in the next
+ * window to the end of its token; a JSON or logfmt line keeps its sensitive
+ * keys (a tracker follows keys and strings from window to window); an open
+ * multi-line block masks body windows.  With a "drop" mask in effect a
+ * line over the limit is dropped whole (its start would already be written
+ * when a secret shows), counted under line-too-long.  Memory stays bounded
+ * by max_line.  overlap must be < max_line / 2. */
 LM_API lm_status lm_stream_set_limits(lm_stream *s, size_t max_line, size_t overlap);
 
 /* Writes every complete masked line now instead of batching (for tail -f).

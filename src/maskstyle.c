@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Mask styles: parsing a style name and rendering one secret's mask. */
 #include "internal.h"
 #include <openssl/evp.h>
@@ -11,13 +12,6 @@
 void lm_maskspec_clear(lm_maskspec *spec) {
   free(spec->template);
   memset(spec, 0, sizeof *spec);
-}
-
-int lm_maskspec_copy(lm_maskspec *dst, const lm_maskspec *src) {
-  *dst = *src;
-  if (src->template && !(dst->template = strdup(src->template)))
-    return -1;
-  return 0;
 }
 
 int lm_maskspec_parse(lm_maskspec *out, const char *style) {

@@ -20,7 +20,7 @@ typedef struct parser {
 
 enum { F_DESC = 1, F_REGEX = 2, F_GROUP = 4, F_ENTROPY = 8, F_MINLEN = 16, F_CHECK = 32,
        F_PLACEHOLDERS = 64, F_MASK = 128, F_DEFAULT = 256, F_BLOCKEND = 512,
-       F_BLOCKMAX = 1024, F_KEYWORDS = 2048 };
+       F_BLOCKMAX = 1024, F_KEYWORDS = 2048, F_VALUE_END = 4096, F_BLOCKBODY = 8192 };
 
 void lm_rule_clear(lm_rule *r) {
   free(r->id);
@@ -36,6 +36,7 @@ void lm_rule_clear(lm_rule *r) {
   free(r->allow);
   lm_maskspec_clear(&r->mask);
   pcre2_code_free(r->block_end);
+  pcre2_code_free(r->block_body);
   for (size_t i = 0; i < r->ntests; i++) {
     free(r->tests[i].line);
     free(r->tests[i].spans);
@@ -96,6 +97,8 @@ static lm_status finish_rule(parser *p) {
     st = PERR(p, LM_ERR_SYNTAX, 1, "rule %s: missing field 'regex'", r->id);
   else if (r->block_max_lines && !r->block_end)
     st = PERR(p, LM_ERR_SYNTAX, 1, "rule %s: 'block-max-lines' without 'block-end'", r->id);
+  else if (r->block_body && !r->block_end)
+    st = PERR(p, LM_ERR_SYNTAX, 1, "rule %s: 'block-body' without 'block-end'", r->id);
   p->lineno = save;
   if (st == LM_OK && r->ntests == 0)
     lm_diag(p->set, LM_DIAG_WARNING, "%s:%lu: rule %s has no inline tests", p->name,
@@ -196,14 +199,16 @@ static lm_status add_test(parser *p, int expect, const char *v, size_t n, unsign
       continue;
     }
     if (expect && i + 1 < n && v[i] == ']' && v[i + 1] == ']' && open_at >= 0) {
-      lm_span *ns = realloc(t.spans, (t.nspans + 1) * sizeof *ns);
+      size_t *ns = realloc(t.spans, 2 * (t.nspans + 1) * sizeof *ns);
       if (!ns) {
         free(t.line);
         free(t.spans);
         return PERR(p, LM_ERR_NOMEM, 0, "out of memory");
       }
       t.spans = ns;
-      t.spans[t.nspans++] = (lm_span){(size_t)open_at, o, 0, 0};
+      t.spans[2 * t.nspans] = (size_t)open_at;
+      t.spans[2 * t.nspans + 1] = o;
+      t.nspans++;
       open_at = -1;
       i++;
       continue;
@@ -324,6 +329,22 @@ static lm_status field(parser *p, const char *f, size_t fn, const char *v, size_
     if ((st = once(p, F_BLOCKEND, "block-end")))
       return st;
     return compile_re(p, v, n, col, &r->block_end);
+  }
+  if (IS("block-body")) {
+    if ((st = once(p, F_BLOCKBODY, "block-body")))
+      return st;
+    return compile_re(p, v, n, col, &r->block_body);
+  }
+  if (IS("value-end")) {
+    if ((st = once(p, F_VALUE_END, "value-end")))
+      return st;
+    if (n == 5 && memcmp(v, "token", 5) == 0)
+      r->value_end = LM_VALUE_END_TOKEN;
+    else if (n == 5 && memcmp(v, "regex", 5) == 0)
+      r->value_end = LM_VALUE_END_REGEX;
+    else
+      return PERR(p, LM_ERR_SYNTAX, col, "value-end: expected 'token' or 'regex'");
+    return LM_OK;
   }
   char tmp[256];
   if (n >= sizeof tmp && (IS("check") || IS("placeholders") || IS("mask") || IS("default")))

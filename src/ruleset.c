@@ -54,10 +54,12 @@ void lm_ruleset_free(lm_ruleset *set) {
   lm_maskspec_clear(&set->default_mask);
   explicit_bzero(set->hash_key, sizeof set->hash_key);
   lm_ac_free(set->ac);
+  free(set->block_rules);
+  pcre2_code_free(set->pem_body);
   lm_keys_free(set->keys);
   lm_suffix_free(set->key_names);
   lm_suffix_free(set->key_names_json);
-  free(set->kw);
+  lm_suffix_free(set->keyword_names_json);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
   free(set->kw_rules);
@@ -347,6 +349,142 @@ static int rule_needs_hash(const lm_ruleset *set, const lm_rule *r) {
   return r->mask.kind == LM_MASK_HASH;
 }
 
+/* The labels of masks no rule file defines (internal.h, LM_LBL_*). */
+static const struct {
+  const char *id, *description;
+} labels[LM_NLABELS] = {
+    [LM_LBL_JSON_KEY] = {"json-sensitive-key", "Value of a sensitive key in a JSON record"},
+    [LM_LBL_LOGFMT_KEY] = {"logfmt-sensitive-key", "Value of a sensitive key in a logfmt record"},
+    [LM_LBL_SYSLOG_KEY] = {"syslog-sensitive-key",
+                           "Value of a sensitive RFC 5424 structured-data parameter"},
+    [LM_LBL_LIMIT] = {"match-limit", "Line masked whole: a regex hit its match limit"},
+    [LM_LBL_JSON_DEPTH] = {"json-depth-limit", "JSON record nested too deep, masked whole"},
+    [LM_LBL_LONG_LINE] = {"line-too-long",
+                          "Line over the line limit dropped whole (mask style drop)"}};
+
+/* Everything compile builds, held apart from the set until all of it
+ * exists: a failure frees only this, and the set stays as it was. */
+typedef struct built {
+  lm_rule *labels;
+  uint32_t *block_rules;
+  char **kw;
+  uint32_t *kw_first, *kw_count, *kw_rules;
+  lm_ac *ac;
+  lm_suffix *key_names, *key_names_json, *keyword_names_json;
+  pcre2_code *pem_body;
+} built;
+
+static void built_free(built *b) {
+  if (b->labels)
+    for (size_t i = 0; i < LM_NLABELS; i++)
+      lm_rule_clear(&b->labels[i]);
+  free(b->labels);
+  free(b->block_rules);
+  free(b->kw);
+  free(b->kw_first);
+  free(b->kw_count);
+  free(b->kw_rules);
+  lm_ac_free(b->ac);
+  lm_suffix_free(b->key_names);
+  lm_suffix_free(b->key_names_json);
+  lm_suffix_free(b->keyword_names_json);
+  pcre2_code_free(b->pem_body);
+  memset(b, 0, sizeof *b);
+}
+
+/* What keeps a block without `block-body:` open: a PEM body line (RFC
+ * 7468: base64, 64 characters but the last line), or an armor header of
+ * RFC 1421 and RFC 4880 (Proc-Type, DEK-Info, Version, Comment, Hash,
+ * Charset, MessageID).  A word of letters alone ("line") looks like a last
+ * body line too: where a record has other content the record ends the
+ * block first (block.c). */
+static const char PEM_BODY[] =
+    "^(?:[A-Za-z0-9+/]+={0,2}"
+    "|(?i:Proc-Type|DEK-Info|Version|Comment|Hash|Charset|MessageID): ?.*)$";
+
+static int build_labels(built *b) {
+  if (!(b->labels = calloc(LM_NLABELS, sizeof *b->labels)))
+    return -1;
+  for (size_t i = 0; i < LM_NLABELS; i++) {
+    lm_rule *r = &b->labels[i];
+    r->enabled = 1;
+    r->need[0] = r->need[1] = -1;
+    if (!(r->id = strdup(labels[i].id)) || !(r->description = strdup(labels[i].description)) ||
+        !(r->group = strdup("builtin")) || !(r->origin = strdup("built-in")))
+      return -1;
+  }
+  return 0;
+}
+
+static int build_keywords(lm_ruleset *set, size_t nmatch, built *b, size_t *nkw_out,
+                          size_t *longest) {
+  size_t total = 0;
+  for (size_t i = 0; i < nmatch; i++)
+    total += set->rules[i].nkeywords;
+  b->kw = calloc(total + 1, sizeof *b->kw);
+  b->kw_first = calloc(total + 1, sizeof *b->kw_first);
+  b->kw_count = calloc(total + 1, sizeof *b->kw_count);
+  b->kw_rules = calloc(total + 1, sizeof *b->kw_rules);
+  b->ac = lm_ac_new();
+  if (!b->kw || !b->kw_first || !b->kw_count || !b->kw_rules || !b->ac)
+    return -1;
+  size_t nkw = 0;
+  *longest = 0;
+  /* group (keyword, rule) pairs by folded keyword: rules are few, so a
+   * quadratic pass is fine and keeps the code plain */
+  for (size_t i = 0; i < nmatch; i++)
+    for (size_t j = 0; j < set->rules[i].nkeywords; j++) {
+      const char *w = set->rules[i].keywords[j];
+      size_t found = nkw;
+      for (size_t q = 0; q < nkw; q++)
+        if (same_keyword(b->kw[q], w)) {
+          found = q;
+          break;
+        }
+      if (found == nkw)
+        b->kw[nkw++] = (char *)w;
+      b->kw_count[found]++;
+      if (strlen(lm_kw_text(w)) > *longest)
+        *longest = strlen(lm_kw_text(w));
+    }
+  uint32_t acc = 0;
+  for (size_t q = 0; q < nkw; q++) {
+    b->kw_first[q] = acc;
+    acc += b->kw_count[q];
+    b->kw_count[q] = 0;
+  }
+  for (size_t i = 0; i < nmatch; i++)
+    for (size_t j = 0; j < set->rules[i].nkeywords; j++) {
+      size_t q = 0;
+      while (!same_keyword(b->kw[q], set->rules[i].keywords[j]))
+        q++;
+      /* one rule listing the same keyword twice counts once */
+      int dup = 0;
+      for (uint32_t t = 0; t < b->kw_count[q]; t++)
+        if (b->kw_rules[b->kw_first[q] + t] == i)
+          dup = 1;
+      if (!dup)
+        b->kw_rules[b->kw_first[q] + b->kw_count[q]++] = (uint32_t)i;
+    }
+  for (size_t q = 0; q < nkw; q++) {
+    const char *t = lm_kw_text(b->kw[q]);
+    if ((lm_kw_cased(b->kw[q]) ? lm_ac_add_cased : lm_ac_add)(b->ac, (const unsigned char *)t,
+                                                              strlen(t), (uint32_t)q))
+      return -1;
+  }
+  /* Only a literal's first bytes go into the automaton (the full value is
+   * compared on a hit): the DFA then stays small with thousands of known
+   * secrets, and shared prefixes simply report every candidate. */
+  for (size_t l = 0; l < set->nliterals; l++)
+    if (lm_ac_add(b->ac, set->literals[l].value,
+                  set->literals[l].len < LM_LITERAL_PREFIX ? set->literals[l].len
+                                                           : LM_LITERAL_PREFIX,
+                  (uint32_t)l | LM_AC_LITERAL_BIT))
+      return -1;
+  *nkw_out = nkw;
+  return lm_ac_build(b->ac);
+}
+
 lm_status lm_ruleset_compile(lm_ruleset *set) {
   BUILDING(set);
   int need_hash = set->nliterals && set->default_mask.kind == LM_MASK_HASH;
@@ -357,91 +495,56 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     return LM_SET_ERR(set, LM_ERR_KEY, NULL, 0, 0,
                       "the 'hash' mask style needs a key (--hash-key-file or "
                       "LOGMASK_HASH_KEY_FILE): an unkeyed hash of a short secret is reversible");
-  /* keep only the enabled rules: indices are then stable for hosts */
-  size_t k = 0;
-  for (size_t i = 0; i < set->nrules; i++) {
+  built b = {0};
+  size_t nmatch = 0, nkw = 0, longest = 0, nblock = 0;
+  for (size_t i = 0; i < set->nrules; i++)
+    nmatch += set->rules[i].enabled != 0;
+  /* the rule table with room for the labels, built before anything of
+   * the set changes */
+  lm_rule *rules = malloc((nmatch + LM_NLABELS) * sizeof *rules);
+  if (!rules || build_labels(&b))
+    goto nomem;
+  for (size_t i = 0, k = 0; i < set->nrules; i++)
     if (set->rules[i].enabled)
-      set->rules[k++] = set->rules[i];
-    else
+      rules[k++] = set->rules[i];
+  for (size_t i = 0; i < nmatch; i++)
+    nblock += rules[i].block_end != NULL;
+  if (!(b.block_rules = calloc(nblock + 1, sizeof *b.block_rules)))
+    goto nomem;
+  /* keywords are read from the enabled rules, in the new order */
+  lm_rule *saved = set->rules;
+  set->rules = rules;
+  int kw_failed = build_keywords(set, nmatch, &b, &nkw, &longest);
+  set->rules = saved;
+  if (kw_failed)
+    goto nomem;
+  b.key_names = lm_keys_suffix(set, 0, NULL, 0);
+  b.key_names_json = lm_keys_suffix(set, 1, rules, nmatch);
+  b.keyword_names_json = lm_keys_suffix(set, 2, rules, nmatch);
+  if (!b.key_names || !b.key_names_json || !b.keyword_names_json)
+    goto nomem;
+  int errcode;
+  PCRE2_SIZE erroff;
+  b.pem_body = pcre2_compile((PCRE2_SPTR)PEM_BODY, PCRE2_ZERO_TERMINATED, 0, &errcode, &erroff,
+                             set->cctx);
+  if (!b.pem_body)
+    goto nomem;
+  pcre2_jit_compile(b.pem_body, PCRE2_JIT_COMPLETE);
+
+  /* nothing below fails: the set takes it all */
+  for (size_t i = 0; i < set->nrules; i++)
+    if (!set->rules[i].enabled)
       lm_rule_clear(&set->rules[i]);
-  }
-  set->nrules = k;
-
-  /* keyword table: pattern id k -> rules with that keyword (deduplicated,
-   * case-folded) */
-  size_t total = 0;
-  for (size_t i = 0; i < set->nrules; i++)
-    total += set->rules[i].nkeywords;
-  char **kw = calloc(total + 1, sizeof *kw);
-  uint32_t *kw_first = calloc(total + 1, sizeof *kw_first);
-  uint32_t *kw_count = calloc(total + 1, sizeof *kw_count);
-  uint32_t *kw_rules = calloc(total + 1, sizeof *kw_rules);
-  lm_ac *ac = lm_ac_new();
-  lm_status st = LM_OK;
-  if (!kw || !kw_first || !kw_count || !kw_rules || !ac) {
-    st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    goto fail;
-  }
-  size_t nkw = 0;
-  /* group (keyword, rule) pairs by folded keyword: rules are few, so a
-   * quadratic pass is fine and keeps the code plain */
-  for (size_t i = 0; i < set->nrules; i++)
-    for (size_t j = 0; j < set->rules[i].nkeywords; j++) {
-      const char *w = set->rules[i].keywords[j];
-      size_t found = nkw;
-      for (size_t q = 0; q < nkw; q++)
-        if (same_keyword(kw[q], w)) {
-          found = q;
-          break;
-        }
-      if (found == nkw)
-        kw[nkw++] = (char *)w;
-      kw_count[found]++;
-    }
-  /* prefix sums, then fill */
-  uint32_t acc = 0;
-  for (size_t q = 0; q < nkw; q++) {
-    kw_first[q] = acc;
-    acc += kw_count[q];
-    kw_count[q] = 0;
-  }
-  for (size_t i = 0; i < set->nrules; i++)
-    for (size_t j = 0; j < set->rules[i].nkeywords; j++) {
-      size_t q = 0;
-      while (!same_keyword(kw[q], set->rules[i].keywords[j]))
-        q++;
-      /* one rule listing the same keyword twice counts once */
-      int dup = 0;
-      for (uint32_t t = 0; t < kw_count[q]; t++)
-        if (kw_rules[kw_first[q] + t] == i)
-          dup = 1;
-      if (!dup)
-        kw_rules[kw_first[q] + kw_count[q]++] = (uint32_t)i;
-    }
-  for (size_t q = 0; q < nkw; q++)
-    if ((lm_kw_cased(kw[q]) ? lm_ac_add_cased : lm_ac_add)(
-            ac, (const unsigned char *)lm_kw_text(kw[q]), strlen(lm_kw_text(kw[q])), (uint32_t)q)) {
-      st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-      goto fail;
-    }
-  /* Only a literal's first bytes go into the automaton (the full value is
-   * compared on a hit): the DFA then stays small with thousands of known
-   * secrets, and shared prefixes simply report every candidate. */
-  for (size_t l = 0; l < set->nliterals; l++)
-    if (lm_ac_add(ac, set->literals[l].value,
-                  set->literals[l].len < LM_LITERAL_PREFIX ? set->literals[l].len : LM_LITERAL_PREFIX,
-                  (uint32_t)l | LM_AC_LITERAL_BIT)) {
-      st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-      goto fail;
-    }
-  if (lm_ac_build(ac)) {
-    st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory building the keyword automaton");
-    goto fail;
-  }
-
-  /* JIT where the platform has it; the interpreter is the fallback. */
+  free(set->rules);
+  memcpy(rules + nmatch, b.labels, LM_NLABELS * sizeof *rules);
+  free(b.labels);
+  set->rules = rules;
+  set->nmatch = nmatch;
+  set->nrules = set->cap = nmatch + LM_NLABELS;
   uint32_t maxcap = 0;
-  for (size_t i = 0; i < set->nrules; i++) {
+  nblock = 0;
+  int any_drop = set->default_mask.kind == LM_MASK_DROP;
+  for (size_t i = 0; i < nmatch; i++) {
     lm_rule *r = &set->rules[i];
     uint32_t cap = 0;
     pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &cap);
@@ -456,36 +559,41 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     if (pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1 &&
         pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODEUNIT, &unit) == 0 && unit < 128)
       r->need[1] = (int)unit;
+    /* JIT where the platform has it; the interpreter is the fallback */
     pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
     for (size_t a = 0; a < r->nallow; a++)
       pcre2_jit_compile(r->allow[a], PCRE2_JIT_COMPLETE);
-    if (r->block_end)
+    if (r->block_end) {
       pcre2_jit_compile(r->block_end, PCRE2_JIT_COMPLETE);
-    if (r->block_end && !r->block_max_lines)
-      r->block_max_lines = 200;
+      if (r->block_body)
+        pcre2_jit_compile(r->block_body, PCRE2_JIT_COMPLETE);
+      if (!r->block_max_lines)
+        r->block_max_lines = 200;
+      b.block_rules[nblock++] = (uint32_t)i;
+    }
+    any_drop |= lm_rule_mask(set, (uint32_t)i)->kind == LM_MASK_DROP;
   }
   set->max_captures = maxcap;
-  set->ac = ac;
-  set->kw_rule_first = kw_first;
-  set->kw_rule_count = kw_count;
-  set->kw_rules = kw_rules;
-  set->key_names = lm_keys_suffix(set, 0);
-  set->key_names_json = lm_keys_suffix(set, 1);
-  if (!set->key_names || !set->key_names_json) {
-    st = LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory building the key automaton");
-    goto fail;
-  }
+  set->nblock = nblock;
+  set->block_rules = b.block_rules;
+  set->ac = b.ac;
+  set->kw_rule_first = b.kw_first;
+  set->kw_rule_count = b.kw_count;
+  set->kw_rules = b.kw_rules;
   set->nkw = nkw;
-  set->kw = (const char **)kw; /* points into the rules' keyword strings */
+  free(b.kw); /* only the automaton's ids are needed from here on */
+  set->max_keyword = longest;
+  set->key_names = b.key_names;
+  set->key_names_json = b.key_names_json;
+  set->keyword_names_json = b.keyword_names_json;
+  set->pem_body = b.pem_body;
+  set->any_drop = any_drop;
   set->compiled = 1;
   return LM_OK;
-fail:
-  free(kw);
-  free(kw_first);
-  free(kw_count);
-  free(kw_rules);
-  lm_ac_free(ac);
-  return st;
+nomem:
+  free(rules);
+  built_free(&b);
+  return LM_SET_ERR(set, LM_ERR_NOMEM, NULL, 0, 0, "out of memory compiling the rule set");
 }
 
 size_t lm_ruleset_rule_count(const lm_ruleset *set) {
@@ -501,6 +609,7 @@ size_t lm_ruleset_rule_count(const lm_ruleset *set) {
 RULE_FIELD(lm_ruleset_rule_id, id)
 RULE_FIELD(lm_ruleset_rule_description, description)
 RULE_FIELD(lm_ruleset_rule_origin, origin)
+RULE_FIELD(lm_ruleset_rule_group, group)
 
 size_t lm_ruleset_literal_count(const lm_ruleset *set) { return set ? set->nliterals : 0; }
 
@@ -510,8 +619,9 @@ const char *lm_ruleset_literal_name(const lm_ruleset *set, size_t index) {
   return set->literals[index].name;
 }
 
-const lm_maskspec *lm_rule_mask(const lm_ruleset *set, uint32_t rule) {
-  if (rule != LM_LITERAL_RULE && !set->mask_override && set->rules[rule].has_mask)
-    return &set->rules[rule].mask;
+const lm_maskspec *lm_rule_mask(const lm_ruleset *set, uint32_t label) {
+  /* labels and known literals take the set's style */
+  if (label < set->nmatch && !set->mask_override && set->rules[label].has_mask)
+    return &set->rules[label].mask;
   return &set->default_mask;
 }

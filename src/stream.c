@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Push streaming: arbitrary chunks in, complete masked lines out through
  * the host's writer, in order.  A partial line waits in `pending`; a line
  * longer than the limit is masked in overlapping windows so memory stays
@@ -15,12 +16,13 @@ struct lm_stream {
   void *ctx;
   lm_buf pending;
   lm_buf out;
-  lm_buf window_out;
   size_t max_line, overlap;
   int line_buffered;
   int finished;
   int failed;
-  int in_long_line;
+  int in_long_line;        /* windows of the current line were written */
+  int long_changed;        /* one of them was masked */
+  lm_track track;          /* keys and cut secrets from window to window */
   /* gzip (gzip.c) */
   int fed;                 /* a feed happened: gzip settings are fixed */
   int gzip_in;             /* LM_GZIP_AUTO / LM_GZIP_OFF */
@@ -56,14 +58,13 @@ void lm_stream_free(lm_stream *s) {
     return;
   lm_buf_wipe_free(&s->pending);
   lm_buf_wipe_free(&s->out);
-  lm_buf_wipe_free(&s->window_out);
   lm_gzin_free(s->gzin);
   lm_gzout_free(s->gzout);
   free(s);
 }
 
 lm_status lm_stream_set_limits(lm_stream *s, size_t max_line, size_t overlap) {
-  if (!s || max_line < 64 || overlap >= max_line / 2)
+  if (!s || max_line < LM_MAX_LINE_MIN || overlap >= max_line / 2)
     return LM_ERR_ARG;
   if (s->pending.len > max_line)
     return LM_ERR_STATE;
@@ -133,10 +134,6 @@ static lm_status emit_line(lm_stream *s, const char *text, size_t len, int newli
   lm_status st = lm_masker_line(s->m, text, len, &r);
   if (st != LM_OK && st != LM_ERR_NOMEM) /* NOMEM still hands back a full mask */
     return st;
-  if (s->in_long_line) {
-    s->m->totals.long_lines++;
-    s->in_long_line = 0;
-  }
   if (!(r.flags & LM_LINE_DROPPED)) {
     if (lm_buf_append(&s->out, r.text, r.len) || (newline && lm_buf_putc(&s->out, '\n')))
       return LM_ERR_NOMEM;
@@ -145,44 +142,52 @@ static lm_status emit_line(lm_stream *s, const char *text, size_t len, int newli
 }
 
 /* pending holds exactly max_line bytes of a line with no end yet: mask a
- * window, write all of it but the overlap (extended to the end of a
- * secret that crosses it), keep the rest for the next window. */
+ * window and write what it lets go (all but the overlap, moved past a
+ * secret that crosses it); the rest stays for the next window. */
 static lm_status emit_window(lm_stream *s) {
   lm_masker *m = s->m;
-  const char *text = s->pending.data;
-  size_t w = s->pending.len;
-  size_t emit = w - s->overlap;
+  size_t emit;
   s->in_long_line = 1;
-  if (lm_collect_spans(m, text, w))
+  if (lm_window(m, s->pending.data, s->pending.len, s->overlap, 0, &s->track, &emit))
     return LM_ERR_NOMEM;
-  lm_buf_clear(&s->window_out);
-  if (m->limit_hit) {
-    /* fail closed: the part we cannot vouch for is masked whole */
-    m->totals.limit_trips++;
-    if (lm_mask_secret(m->set, &m->set->default_mask, "match-limit", text, emit,
-                       &s->window_out))
-      return LM_ERR_NOMEM;
-  } else {
-    size_t keep = 0;
-    for (size_t i = 0; i < m->nspans; i++) {
-      if (m->spans[i].start < emit && m->spans[i].end > emit)
-        emit = m->spans[i].end;
-      if (m->spans[i].end <= emit)
-        keep = i + 1;
-    }
-    m->nspans = keep;
-    int drop;
-    if (lm_render(m, text, emit, &s->window_out, &drop))
-      return LM_ERR_NOMEM;
-    if (keep)
-      m->totals.lines_masked++;
-  }
+  s->long_changed |= m->out.len != emit || memcmp(m->out.data, s->pending.data, emit) != 0;
   m->totals.bytes += emit;
-  if (lm_buf_append(&s->out, s->window_out.data, s->window_out.len))
+  if (lm_buf_append(&s->out, m->out.data, m->out.len))
     return LM_ERR_NOMEM;
-  memmove(s->pending.data, s->pending.data + emit, w - emit);
-  s->pending.len = w - emit;
+  memmove(s->pending.data, s->pending.data + emit, s->pending.len - emit);
+  s->pending.len -= emit;
   return flush_out(s);
+}
+
+/* The last piece of a line read in windows. */
+static lm_status end_long_line(lm_stream *s, int newline) {
+  lm_masker *m = s->m;
+  size_t emit;
+  int failed = lm_window(m, s->pending.data ? s->pending.data : "", s->pending.len,
+                         s->overlap, 1, &s->track, &emit) != 0;
+  s->long_changed |= m->out.len != emit ||
+                     (emit && memcmp(m->out.data, s->pending.data, emit) != 0);
+  m->totals.lines++;
+  m->totals.long_lines++;
+  m->totals.bytes += s->pending.len + (newline ? 1 : 0);
+  lm_status st = LM_OK;
+  if (m->set->any_drop) {
+    /* part of the line could not be held back: it goes whole */
+    m->totals.lines_dropped++;
+    m->totals.lines_masked++;
+    m->rstats[lm_label(m->set, LM_LBL_LONG_LINE)].matches++;
+  } else {
+    if (s->long_changed)
+      m->totals.lines_masked++;
+    if (failed || lm_buf_append(&s->out, m->out.data, m->out.len) ||
+        (newline && lm_buf_putc(&s->out, '\n')))
+      st = LM_ERR_NOMEM;
+  }
+  lm_buf_clear(&s->pending);
+  s->in_long_line = 0;
+  s->long_changed = 0;
+  memset(&s->track, 0, sizeof s->track);
+  return st;
 }
 
 static lm_status append_pending(lm_stream *s, const char *p, size_t n) {
@@ -214,21 +219,18 @@ static lm_status feed_text(lm_stream *s, const char *buf, size_t len) {
       st = append_pending(s, p, (size_t)(end - p));
       break;
     }
-    if (s->pending.len || s->in_long_line) {
+    if (s->pending.len || s->in_long_line || (size_t)(nl - p) > s->max_line) {
       if ((st = append_pending(s, p, (size_t)(nl - p))))
         break;
-      st = emit_line(s, s->pending.data ? s->pending.data : "", s->pending.len, 1);
-      lm_buf_clear(&s->pending);
+      if (s->in_long_line) {
+        st = end_long_line(s, 1);
+      } else {
+        st = emit_line(s, s->pending.data ? s->pending.data : "", s->pending.len, 1);
+        lm_buf_clear(&s->pending);
+      }
     } else {
       /* the common case: a whole line inside the chunk, no copy */
-      if ((size_t)(nl - p) > s->max_line) {
-        if ((st = append_pending(s, p, (size_t)(nl - p))))
-          break;
-        st = emit_line(s, s->pending.data, s->pending.len, 1);
-        lm_buf_clear(&s->pending);
-      } else {
-        st = emit_line(s, p, (size_t)(nl - p), 1);
-      }
+      st = emit_line(s, p, (size_t)(nl - p), 1);
     }
     if (st)
       break;
@@ -336,8 +338,10 @@ lm_status lm_stream_finish(lm_stream *s) {
     lm_status fst = flush_out_gz(s, LM_GZ_FINISH);
     return fst == LM_ERR_WRITE ? fst : LM_ERR_FORMAT;
   }
-  if (st == LM_OK && (s->pending.len || s->in_long_line)) {
-    st = emit_line(s, s->pending.data ? s->pending.data : "", s->pending.len, 0);
+  if (st == LM_OK && s->in_long_line) {
+    st = end_long_line(s, 0);
+  } else if (st == LM_OK && s->pending.len) {
+    st = emit_line(s, s->pending.data, s->pending.len, 0);
     /* a line without its '\n' still counts its bytes, not the missing one */
     s->m->totals.bytes--;
     lm_buf_clear(&s->pending);

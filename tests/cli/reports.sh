@@ -46,7 +46,9 @@ printf 'ZephyrQuartz-2291\n' > "$T/secrets"
 for id in password-assignment url-credentials bearer-header aws-access-key-id; do
   grep -q "^$id  *[A-Z]" "$T/list" || fail "--list-rules misses $id: $(cat "$T/list")"
 done
-[ "$(grep -c . "$T/list")" -eq 5 ] || fail "--list-rules printed $(grep -c . "$T/list") lines, want 5"
+# 4 rules, the 6 built-in labels (json-sensitive-key, ...), 1 literal
+[ "$(grep -c '(built-in)$' "$T/list")" -eq 6 ] || fail "--list-rules: built-in labels: $(cat "$T/list")"
+[ "$(grep -c . "$T/list")" -eq 11 ] || fail "--list-rules printed $(grep -c . "$T/list") lines, want 11"
 grep -q '^literal  *secrets:1$' "$T/list" || fail "--list-rules literal line: $(cat "$T/list")"
 if grep -q ZephyrQuartz "$T/list"; then fail "--list-rules printed a literal's value"; fi
 "$LOGMASK" --no-default-rules -r "$COMMON" --disable cloud --list-rules > "$T/list" ||

@@ -57,6 +57,14 @@ static inline lm_ruleset *fmt_set(const char *style, void (*prep)(lm_ruleset *))
   return set;
 }
 
+/* A set without rules: only the sensitive-key labels mask. */
+static inline lm_ruleset *fmt_keys_set(void) {
+  lm_ruleset *set = lm_ruleset_new();
+  ck_assert_ptr_nonnull(set);
+  ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
+  return set;
+}
+
 static inline lm_masker *fmt_masker(const lm_ruleset *set, const char *format) {
   lm_masker *m = lm_masker_new(set);
   ck_assert_ptr_nonnull(m);

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Multi-line secret blocks (PEM and PGP private keys, PuTTY key bodies):
+ * an explicit state machine over the lines of the contents of each line
+ * (a text line, or the strings of a JSON record such as Docker's
+ * {"log":"...\n"}).
+ *
+ *   closed --opener (rule regex, no end marker after it)--> open(rule)
+ *   open   --end marker--> closed    (text before the marker masked)
+ *          --another opener--> open(that rule), restarted
+ *          --a body line (the rule's block-body, default PEM: base64 or
+ *            an armor header)--> open, the line masked whole
+ *          --a blank line--> open, nothing masked
+ *          --any other line, or the rule's line bound--> closed, and that
+ *            line is read as any other
+ *
+ * So a forged opener can only mask lines that look like key material, and
+ * an opener left unterminated cannot hide a later real key.  A block
+ * opened inside a structured record follows the key path it opened in:
+ * later records are read at that path (all of a record when it has none). */
+#include "internal.h"
+#include <string.h>
+
+static int path_is(const lm_view *v, const lm_block *b) {
+  if (!b->has_path)
+    return v->path == NULL;
+  return v->path && v->pathlen == b->pathlen && memcmp(v->path, b->path, b->pathlen) == 0;
+}
+
+int lm_block_is_body(lm_masker *m, const lm_rule *r, const char *t, size_t n) {
+  pcre2_code *re = r->block_body ? r->block_body : m->set->pem_body;
+  int rc = pcre2_match(re, (PCRE2_SPTR)t, n, 0, 0, m->md, m->mctx);
+  if (rc >= 0)
+    return 1;
+  if (rc != PCRE2_ERROR_NOMATCH)
+    m->lc.limit = 1;
+  return 0;
+}
+
+/* The first opener in t: its rule, secret [*s, *e) and whether an end
+ * marker follows on the same line.  -1 when none. */
+static int opener(lm_masker *m, const char *t, size_t n, size_t *s, size_t *e, int *closed) {
+  const lm_ruleset *set = m->set;
+  for (size_t k = 0; k < set->nblock; k++) {
+    uint32_t ri = set->block_rules[k];
+    if (m->only_rule >= 0 && ri != (uint32_t)m->only_rule)
+      continue;
+    const lm_rule *r = &set->rules[ri];
+    int rc = pcre2_match(r->re, (PCRE2_SPTR)t, n, 0, 0, m->md, m->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+      continue;
+    if (rc < 0) {
+      m->lc.limit = 1;
+      return -1;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    size_t me = ov[1];
+    *s = ov[0];
+    *e = ov[1];
+    int g = r->secret_group;
+    if (g && rc > g && ov[2 * g] != PCRE2_UNSET) {
+      *s = ov[2 * g];
+      *e = ov[2 * g + 1];
+    }
+    if (*e <= *s)
+      continue;
+    *closed = pcre2_match(r->block_end, (PCRE2_SPTR)t, n, me, 0, m->md, m->mctx) >= 0;
+    return (int)ri;
+  }
+  return -1;
+}
+
+static void trim(const char *t, size_t *a, size_t *b) {
+  while (*a < *b && (t[*a] == ' ' || t[*a] == '\t'))
+    (*a)++;
+  while (*b > *a && (t[*b - 1] == ' ' || t[*b - 1] == '\t' || t[*b - 1] == '\r'))
+    (*b)--;
+}
+
+static void open_block(lm_masker *m, int rule, const lm_view *v) {
+  lm_block *b = &m->block;
+  b->rule = rule;
+  b->lines = 0;
+  b->has_path = v->path != NULL && v->pathlen <= LM_BLOCK_PATH_MAX;
+  b->pathlen = b->has_path ? (uint8_t)v->pathlen : 0;
+  if (b->has_path)
+    memcpy(b->path, v->path, v->pathlen);
+  m->lc.blocks_opened++;
+}
+
+/* One line of a content, [ls, le) of v; `body`: it may continue an open
+ * block (else only an opener in it counts).  Returns 0 or -1 (OOM). */
+static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, int openers, int body,
+                unsigned *flags) {
+  lm_lctx *lc = &m->lc;
+  lm_block *b = &m->block;
+  const char *t = v->text;
+  size_t a = ls, z = le;
+  trim(t, &a, &z);
+  if (b->rule >= 0 && body) {
+    const lm_rule *r = &m->set->rules[b->rule];
+    uint32_t label = (uint32_t)(r - m->set->rules);
+    int rc = pcre2_match(r->block_end, (PCRE2_SPTR)t + ls, le - ls, 0, 0, m->md, m->mctx);
+    if (rc >= 0) {
+      size_t e0 = ls + pcre2_get_ovector_pointer(m->md)[0];
+      while (e0 > a && (t[e0 - 1] == ' ' || t[e0 - 1] == '\t'))
+        e0--;
+      b->rule = -1;
+      *flags |= LM_LINE_BLOCK;
+      return e0 > a ? lm_span_add_view(lc, v, a, e0, label, 0, LM_ORIGIN_BLOCK) : 0;
+    }
+    if (rc != PCRE2_ERROR_NOMATCH) {
+      lc->limit = 1;
+      return 0;
+    }
+    size_t s, e;
+    int closed, nr = opener(m, t + a, z - a, &s, &e, &closed);
+    if (nr >= 0) {
+      /* a new opener restarts the block (or is a whole key on one line) */
+      b->rule = -1;
+      *flags |= LM_LINE_BLOCK;
+      if (!closed)
+        open_block(m, nr, v);
+      return lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE);
+    }
+    if (a == z)
+      return 0; /* a blank line neither continues nor ends a block */
+    if (lm_block_is_body(m, r, t + a, z - a)) {
+      if (++b->lines <= r->block_max_lines) {
+        *flags |= LM_LINE_BLOCK;
+        return lm_span_add_view(lc, v, a, z, label, 0, LM_ORIGIN_BLOCK);
+      }
+      lc->blocks_cut++; /* unterminated: stop rather than mask on */
+    }
+    b->rule = -1;
+  }
+  if (!openers || a == z)
+    return 0;
+  size_t s, e;
+  int closed, nr = opener(m, t + a, z - a, &s, &e, &closed);
+  if (nr < 0)
+    return 0;
+  if (!closed)
+    open_block(m, nr, v);
+  *flags |= LM_LINE_BLOCK;
+  return lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE);
+}
+
+static int content(lm_masker *m, const lm_view *v, int openers, int body, unsigned *flags) {
+  size_t ls = 0;
+  if (v->len == 0)
+    return step(m, v, 0, 0, openers, body, flags);
+  while (ls < v->len) {
+    const char *nl = memchr(v->text + ls, '\n', v->len - ls);
+    size_t le = nl ? (size_t)(nl - v->text) : v->len;
+    if (step(m, v, ls, le, openers, body, flags))
+      return -1;
+    ls = le + 1;
+  }
+  return 0;
+}
+
+int lm_block_line(lm_masker *m, int openers, unsigned *flags) {
+  lm_lctx *lc = &m->lc;
+  if (m->block.rule < 0 && !openers)
+    return 0;
+  /* A block that opened in a record's value goes on in the value at the
+   * same key path of the next records; when a record has none, all of it
+   * is read.  Other values of the record are read for openers only. */
+  int at_path = 0;
+  if (m->block.rule >= 0 && m->block.has_path)
+    for (size_t i = 0; i < lc->contents.n && !at_path; i++)
+      at_path = path_is(lc->contents.v[i], &m->block);
+  for (size_t i = 0; i < lc->contents.n; i++) {
+    const lm_view *v = lc->contents.v[i];
+    int body = !(m->block.rule >= 0 && m->block.has_path && at_path && !path_is(v, &m->block));
+    unsigned opened = lc->blocks_opened;
+    if (content(m, v->unescaped ? v->unescaped : v, openers && !v->body_only, body, flags))
+      return -1;
+    /* opened here: this record has its path */
+    if (lc->blocks_opened != opened)
+      at_path = 1;
+  }
+  return lc->oom ? -1 : 0;
+}

@@ -1,1 +1,0 @@
-/* Validators, entropy and placeholder detection: declared in internal.h. */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Format detection ("auto"): cheap shape tests on a line or a string. */
+#include "internal.h"
+#include <ctype.h>
+#include <string.h>
+
+int lm_fmt_is_logfmt(const char *l, size_t len) {
+  size_t i = 0;
+  if (!len || !(isalpha((unsigned char)l[0]) || l[0] == '_'))
+    return 0;
+  while (i < len && (isalnum((unsigned char)l[i]) || l[i] == '_' || l[i] == '.' || l[i] == '-'))
+    i++;
+  return i < len && l[i] == '=';
+}
+
+/* JSON at the end of a text line, behind a prefix (a container runtime's
+ * `TIME stdout F `, a logger's timestamp and level): the line ends with
+ * '}' and the first '{' starts it.  Only that one '{' is tried, so a
+ * hostile line costs one parse. */
+size_t lm_json_suffix(const char *l, size_t len) {
+  size_t e = len;
+  while (e && (l[e - 1] == ' ' || l[e - 1] == '\t' || l[e - 1] == '\r' || l[e - 1] == '\n'))
+    e--;
+  if (e < 2 || l[e - 1] != '}')
+    return (size_t)-1;
+  const char *b = memchr(l, '{', e);
+  return b ? (size_t)(b - l) : (size_t)-1;
+}
+
+/* A JSON array of objects, arrays or strings: `[{`, `[[`, `["` or `[]`
+ * ending in ']' (not `[2024-05-01 ...] INFO`, a bracketed prefix). */
+static int json_array(const char *l, size_t i, size_t len) {
+  size_t e = len;
+  while (e > i && (l[e - 1] == ' ' || l[e - 1] == '\t' || l[e - 1] == '\r'))
+    e--;
+  if (e < i + 2 || l[e - 1] != ']')
+    return 0;
+  i++;
+  while (i < e && (l[i] == ' ' || l[i] == '\t'))
+    i++;
+  return l[i] == '{' || l[i] == '[' || l[i] == '"' || l[i] == ']';
+}
+
+int lm_detect(const char *line, size_t len, size_t *json_at) {
+  size_t i = 0;
+  *json_at = (size_t)-1;
+  while (i < len && (line[i] == ' ' || line[i] == '\t'))
+    i++;
+  if (i == len)
+    return LM_FMT_TEXT;
+  if (line[i] == '{' || (line[i] == '[' && json_array(line, i, len)))
+    return LM_FMT_JSON;
+  if (i == 0 && lm_fmt_is_syslog(line, len))
+    return LM_FMT_SYSLOG;
+  if (lm_fmt_is_logfmt(line + i, len - i))
+    return LM_FMT_LOGFMT;
+  *json_at = lm_json_suffix(line, len);
+  return LM_FMT_TEXT;
+}

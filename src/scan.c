@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Reading one view: the keyword walk (candidate rules, known literals),
+ * then each candidate rule's regex, its secret validated (allow list,
+ * placeholders, entropy, check, code), mapped back to raw spans. */
+#include "internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+void lm_cands_free(lm_cands *c) {
+  if (c) {
+    free(c->v);
+    free(c->hits);
+    free(c);
+  }
+}
+
+static int holds(const char *text, size_t len, int c) {
+  if (c < 0)
+    return 1;
+  if (memchr(text, c, len))
+    return 1;
+  if (c >= 'a' && c <= 'z')
+    return memchr(text, c - 32, len) != NULL;
+  if (c >= 'A' && c <= 'Z')
+    return memchr(text, c + 32, len) != NULL;
+  return 0;
+}
+
+typedef struct walk_ctx {
+  lm_masker *m;
+  const lm_view *v;
+  lm_cands *c;
+  int literals;
+  int oom;
+} walk_ctx;
+
+/* Whether [start, end) lies inside one value of pair view v. */
+static int inside_member(const lm_view *v, size_t start, size_t end) {
+  size_t lo = 0, hi = v->nmembers;
+  while (lo < hi) { /* the first value ending after start */
+    size_t mid = (lo + hi) / 2;
+    if (v->members[2 * mid + 1] <= start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < v->nmembers && v->members[2 * lo] <= start && end <= v->members[2 * lo + 1];
+}
+
+static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
+  walk_ctx *w = vctx;
+  lm_masker *m = w->m;
+  const lm_ruleset *set = m->set;
+  size_t start = end - len;
+  if (id & LM_AC_LITERAL_BIT) {
+    if (!w->literals)
+      return 0;
+    uint32_t l = id & ~LM_AC_LITERAL_BIT;
+    /* the automaton holds a case-folded prefix; known secrets are exact */
+    size_t full = set->literals[l].len;
+    if (full <= w->v->len - start &&
+        memcmp(w->v->text + start, set->literals[l].value, full) == 0 &&
+        lm_span_add_view(&m->lc, w->v, start, start + full, LM_LITERAL, l, LM_ORIGIN_LITERAL)) {
+      w->oom = 1;
+      return 1;
+    }
+    return 0;
+  }
+  /* in a pair view the values are read alone: a keyword counts here only
+   * where it touches a `path=` */
+  if (w->v->nmembers && inside_member(w->v, start, end))
+    return 0;
+  lm_cands *c = w->c;
+  if (c->record) {
+    if (lm_vec_grow((void **)&c->hits, &c->hitcap, 3 * (c->nhits + 1), sizeof *c->hits)) {
+      w->oom = 1;
+      return 1;
+    }
+    c->hits[3 * c->nhits] = (uint32_t)start;
+    c->hits[3 * c->nhits + 1] = (uint32_t)end;
+    c->hits[3 * c->nhits + 2] = id;
+    c->nhits++;
+  }
+  for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
+    uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
+    if (m->cand_mark[r])
+      continue;
+    if (lm_vec_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v)) {
+      w->oom = 1;
+      return 1;
+    }
+    m->cand_mark[r] = 1;
+    c->v[c->n++] = r;
+  }
+  return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int cmp_hit(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The candidates in c->v: unmarked, left out when not run (rule tests)
+ * or when v lacks their required bytes, sorted. */
+static void finish(lm_masker *m, const lm_view *v, lm_cands *c) {
+  const lm_ruleset *set = m->set;
+  size_t k = 0;
+  if (!c->n)
+    return;
+  for (size_t i = 0; i < c->n; i++) {
+    uint32_t r = c->v[i];
+    m->cand_mark[r] = 0;
+    const lm_rule *rule = &set->rules[r];
+    if (m->only_rule >= 0 && r != (uint32_t)m->only_rule)
+      continue;
+    if (!holds(v->text, v->len, rule->need[0]) || !holds(v->text, v->len, rule->need[1]))
+      continue;
+    c->v[k++] = r;
+    c->block |= rule->block_end != NULL;
+  }
+  c->n = k;
+  /* rule order, so results never depend on keyword order in the line */
+  if (c->n > 1)
+    qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+}
+
+int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
+  c->n = 0;
+  c->block = 0;
+  c->nhits = 0;
+  walk_ctx w = {m, v, c, literals, 0};
+  lm_ac_scan(m->set->ac, (const unsigned char *)v->text, v->len, on_hit, &w);
+  finish(m, v, c);
+  if (w.oom) {
+    m->lc.oom = 1;
+    return -1;
+  }
+  /* the walk reports quarter by quarter, not in text order */
+  if (c->nhits > 1)
+    qsort(c->hits, c->nhits, 3 * sizeof *c->hits, cmp_hit);
+  return 0;
+}
+
+int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands *c) {
+  const lm_lctx *lc = &m->lc;
+  if (!line->record || v->nsegs != 1 || v->segs[0].map || v->kind != LM_VIEW_RECORD ||
+      v->segs[0].re - v->segs[0].rs != v->len || v->text != lc->line + v->segs[0].rs)
+    return 0;
+  size_t rs = v->segs[0].rs, re = v->segs[0].re;
+  c->n = 0;
+  c->block = 0;
+  size_t lo = 0, hi = line->nhits;
+  while (lo < hi) { /* the first occurrence starting at rs or later */
+    size_t mid = (lo + hi) / 2;
+    if (line->hits[3 * mid] < rs)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const lm_ruleset *set = m->set;
+  for (size_t h = lo; h < line->nhits && line->hits[3 * h] < re; h++) {
+    if (line->hits[3 * h + 1] > re)
+      continue;
+    uint32_t id = line->hits[3 * h + 2];
+    for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
+      uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
+      if (m->cand_mark[r])
+        continue;
+      if (lm_vec_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v)) {
+        for (size_t i = 0; i < c->n; i++)
+          m->cand_mark[c->v[i]] = 0;
+        m->lc.oom = 1;
+        return -1;
+      }
+      m->cand_mark[r] = 1;
+      c->v[c->n++] = r;
+    }
+  }
+  finish(m, v, c);
+  return 1;
+}
+
+static int is_quote(char c) { return c == '"' || c == '\''; }
+
+/* The secret a rule matched is kept only when it is not a placeholder,
+ * not allowed, long enough, random enough, passes the rule's check and,
+ * for a bare value, is not code. */
+static int accept_secret(lm_masker *m, const lm_rule *r, const char *text, size_t len,
+                         size_t s, size_t e) {
+  const char *sec = text + s;
+  size_t n = e - s;
+  if (n < r->min_length)
+    return 0;
+  if (!r->mask_placeholders && lm_is_placeholder(sec, n))
+    return 0;
+  for (size_t i = 0; i < r->nallow; i++)
+    if (pcre2_match(r->allow[i], (PCRE2_SPTR)sec, n, 0, 0, m->md, m->mctx) >= 0)
+      return 0;
+  if (r->min_entropy > 0 && lm_entropy(sec, n) < r->min_entropy)
+    return 0;
+  if (r->check != LM_CHECK_NONE && !lm_check_run(r->check, sec, n))
+    return 0;
+  if (r->value_end == LM_VALUE_END_TOKEN && !(s > 0 && is_quote(text[s - 1])) &&
+      lm_value_is_code(text, len, s, e, m->input == LM_INPUT_CODE))
+    return 0;
+  return 1;
+}
+
+/* In a pair or list view a secret stays inside the value it starts in:
+ * the made-up quotes, `; ` and keys around values are no part of one. */
+static void clip_to_member(const lm_view *v, size_t *s, size_t *e) {
+  size_t lo = 0, hi = v->nmembers;
+  while (lo < hi) { /* the first value ending after s */
+    size_t mid = (lo + hi) / 2;
+    if (v->members[2 * mid + 1] <= *s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == v->nmembers) {
+    *e = *s;
+    return;
+  }
+  if (*s < v->members[2 * lo])
+    *s = v->members[2 * lo];
+  if (*e > v->members[2 * lo + 1])
+    *e = v->members[2 * lo + 1];
+  if (*e < *s)
+    *e = *s;
+}
+
+int lm_rule_matches(lm_masker *m, uint32_t ri, const lm_view *v, lm_found_fn fn, void *ctx) {
+  const lm_rule *r = &m->set->rules[ri];
+  const char *text = v->text;
+  size_t len = v->len;
+  size_t off = 0;
+  if (!m->tested[ri]) {
+    m->tested[ri] = 1;
+    m->tested_list[m->ntested++] = ri;
+  }
+  while (off <= len) {
+    int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0, m->md, m->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+      break;
+    if (rc < 0)
+      return 1; /* a limit: the caller masks the line whole */
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    size_t ms = ov[0], me = ov[1], s = ms, e = me;
+    int g = r->secret_group;
+    if (g && rc > g && ov[2 * g] != PCRE2_UNSET) {
+      s = ov[2 * g];
+      e = ov[2 * g + 1];
+    }
+    if (r->value_end == LM_VALUE_END_TOKEN && e > s && !is_quote(text[s]) &&
+        !(s > 0 && is_quote(text[s - 1])))
+      e = lm_value_end(text, len, s, e);
+    if (v->nmembers)
+      clip_to_member(v, &s, &e);
+    if (e > s && accept_secret(m, r, text, len, s, e) && fn(ctx, s, e))
+      return -1;
+    size_t next = me > ms ? me : me + 1;
+    off = e > next ? e : next;
+  }
+  return 0;
+}
+
+typedef struct add_ctx {
+  lm_lctx *lc;
+  const lm_view *v;
+  uint32_t rule;
+  int origin;
+} add_ctx;
+
+static int add_found(void *vctx, size_t s, size_t e) {
+  add_ctx *a = vctx;
+  return lm_span_add_view(a->lc, a->v, s, e, a->rule, 0, a->origin);
+}
+
+int lm_scan_rules(lm_masker *m, const lm_view *v, const lm_cands *c) {
+  for (size_t i = 0; i < c->n && !m->lc.limit; i++) {
+    add_ctx a = {&m->lc, v, c->v[i], LM_ORIGIN_RULE};
+    int rc = lm_rule_matches(m, c->v[i], v, add_found, &a);
+    if (rc < 0 || m->lc.oom)
+      return -1;
+    if (rc > 0)
+      m->lc.limit = 1;
+  }
+  return 0;
+}
