@@ -216,7 +216,7 @@ int cli_toggle_push(struct cli_options *opts, int enable, const char *name)
 }
 
 /* A byte count with an optional K, M or G (binary) suffix; 0 on error. */
-static size_t parse_size(const char *text)
+size_t cli_parse_size(const char *text)
 {
   char *end;
   errno = 0;
@@ -355,12 +355,12 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
     case OPT_TEST_RULES: opts->test_rules = 1; break;
     case OPT_LINE_BUFFERED: opts->line_buffered = 1; break;
     case OPT_MAX_LINE:
-      opts->max_line = parse_size(optarg);
-      if (opts->max_line == 0)
-        return usage_error("--max-line: not a positive byte count: '%s'", optarg);
+      opts->max_line = cli_parse_size(optarg);
+      if (opts->max_line < CLI_MAX_LINE_MIN)
+        return usage_error("--max-line: not a byte count of at least 64: '%s'", optarg);
       break;
     case OPT_CHUNK_SIZE:
-      opts->chunk_size = parse_size(optarg);
+      opts->chunk_size = cli_parse_size(optarg);
       if (opts->chunk_size == 0 || opts->chunk_size > CHUNK_SIZE_MAX)
         return usage_error("--chunk-size: not a byte count from 1 to 16M: '%s'",
                            optarg);

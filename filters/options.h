@@ -67,6 +67,14 @@ void cli_options_free(struct cli_options *opts);
  * with `logmask scan`).  0, or -1 when out of memory. */
 int cli_list_push(struct cli_list *list, const char *item);
 int cli_toggle_push(struct cli_options *opts, int enable, const char *name);
+/* The smallest --max-line: lm_stream_set_limits refuses shorter lines
+ * (the window overlap must stay under half of it). */
+#define CLI_MAX_LINE_MIN ((size_t)64)
+
+/* A byte count with an optional K/M/G (KiB, MiB...) suffix; 0 when not
+ * one. */
+size_t cli_parse_size(const char *text);
+
 /* Fills opts->rules from LOGMASK_RULES (colon-separated) when no -r was
  * given.  0, or -1 when out of memory. */
 int cli_rules_from_environment(struct cli_options *opts);

@@ -196,6 +196,7 @@ struct lm_masker {
   int input;                       /* lm_input */
   int only_rule;                   /* -1, or the one rule run (rule tests) */
   int allow_next;                  /* code input: the last line allowed this one */
+  int found;                       /* lm_masker_find left its spans to render */
   lm_block block;
   lm_lctx lc;                      /* the line being masked */
   struct lm_cands *cand_line;      /* candidates of the raw line */
@@ -313,8 +314,9 @@ void lm_spans_merge(lm_lctx *lc) LM_HIDDEN;
 int lm_spans_fit(lm_lctx *lc) LM_HIDDEN;
 
 /* Rendering (render.c): the line with lc's fitted spans masked into
- * m->out; *drop set when a mask's style is "drop". */
-int lm_render_line(lm_masker *m, int *drop) LM_HIDDEN;
+ * m->out; *drop set when a mask's style is "drop"; at[k] (k < nat) gets
+ * where the mask of merged span k starts in m->out. */
+int lm_render_line(lm_masker *m, int *drop, size_t *at, size_t nat) LM_HIDDEN;
 /* Renders the replacement of one secret (no escaping). */
 int lm_mask_secret(const lm_ruleset *set, const lm_maskspec *spec, const char *rule_id,
                    const char *secret, size_t len, lm_buf *out) LM_HIDDEN;

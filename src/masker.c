@@ -126,7 +126,7 @@ static lm_status finish_line(lm_masker *m, const char *line, size_t len, unsigne
   if (!lc->spans.n)
     return LM_OK;
   int drop = 0;
-  if (lm_spans_fit(lc) || lm_render_line(m, &drop))
+  if (lm_spans_fit(lc) || lm_render_line(m, &drop, NULL, 0))
     return out_of_memory(m, out);
   m->totals.lines_masked++;
   out->flags |= LM_LINE_CHANGED;
@@ -145,6 +145,7 @@ static lm_status finish_line(lm_masker *m, const char *line, size_t len, unsigne
 lm_status lm_masker_line(lm_masker *m, const char *line, size_t len, lm_line *out) {
   if (!m || !out || (!line && len))
     return LM_ERR_ARG;
+  m->found = 0;
   if (!line)
     line = "";
   m->totals.lines++;
@@ -187,11 +188,38 @@ lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding 
   }
   if (count)
     *count = lc->spans.n;
+  m->found = 1;
   if (lc->spans.n) {
     m->totals.lines_masked++;
     if (allowed)
       m->totals.allowed += lc->spans.n;
   }
+  return LM_OK;
+}
+
+lm_status lm_masker_render(lm_masker *m, lm_line *out, size_t *at, size_t nat) {
+  if (!m || !out || (nat && !at))
+    return LM_ERR_ARG;
+  if (!m->found)
+    return LM_SET_ERR(m, LM_ERR_STATE, NULL, 0, 0, "no lm_masker_find to render");
+  m->found = 0;
+  lm_lctx *lc = &m->lc;
+  out->text = lc->line;
+  out->len = lc->len;
+  out->flags = 0;
+  out->secrets = (unsigned)lc->spans.n;
+  for (size_t i = 0; i < nat; i++)
+    at[i] = (size_t)-1;
+  if (!lc->spans.n)
+    return LM_OK;
+  int drop = 0;
+  if (lm_spans_fit(lc) || lm_render_line(m, &drop, at, nat)) {
+    LM_SET_ERR(m, LM_ERR_NOMEM, NULL, 0, 0, "out of memory while rendering");
+    return LM_ERR_NOMEM;
+  }
+  out->flags = LM_LINE_CHANGED | (drop ? LM_LINE_DROPPED : 0u);
+  out->text = drop ? NULL : m->out.data;
+  out->len = drop ? 0 : m->out.len;
   return LM_OK;
 }
 
@@ -222,6 +250,7 @@ static int block_trigger(void *ctx, uint32_t id, size_t end, size_t len) {
 lm_status lm_masker_prime(lm_masker *m, const char *lines, size_t len) {
   if (!m || (!lines && len))
     return LM_ERR_ARG;
+  m->found = 0;
   /* The block state after these lines depends only on them (a block
    * cannot outlive its bound, and an opener always restarts), so the lines
    * before the first that could open one leave nothing open: they are

@@ -193,6 +193,8 @@ int lm_spans_fit(lm_lctx *lc) {
   if (lc->spans.n && lm_region_map(lc))
     return -1;
   size_t nreg = lc->regions.n, n = lc->spans.n;
+  for (size_t i = 0; i < n; i++)
+    lc->spans.v[i].src = (uint32_t)i;
   if (!nreg || !n)
     return 0;
   lm_region *reg = lc->regions.v;
@@ -208,6 +210,7 @@ int lm_spans_fit(lm_lctx *lc) {
   size_t last_end = 0;
   for (size_t i = 0; i < n; i++) {
     lm_span sp = lc->spans.v[i];
+    sp.src = (uint32_t)i;
     size_t p = sp.start > last_end ? sp.start : last_end;
     while (p < sp.end) {
       /* open the regions starting at or before p, close those ended */

@@ -59,6 +59,9 @@ size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
       break;
     if ((c == '&' || c == '#') && query)
       break;
+    /* a form body's next field: password=x&remember=1 */
+    if (c == '&' && key_follows(t, len, i + 1))
+      break;
     if (c == ';' && (conn || query || key_follows(t, len, i + 1) || i + 1 == len ||
                      t[i + 1] == ' ' || t[i + 1] == '\t'))
       break;

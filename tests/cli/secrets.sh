@@ -102,8 +102,9 @@ grep -q "^boot \[REDACTED:DJANGO_SETTINGS_MODULE\] on \[REDACTED:ALLOWED_HOSTS\]
   fail "--no-default-env-ignore: $(cat "$T/out")"
 grep -q 'BI \\-\\-env\\-ignore= GLOB' "$top_srcdir/filters/logmask.1" || fail "logmask.1 lacks --env-ignore"
 
-# Syntax errors name file:line.
-printf 'A=long-enough-value\nB="never closed\nC=x\n' > "$T/open.env"
+# Syntax errors name file:line (lines no dotenv loader reads: django-environ
+# alone would read B="never closed whole, but not with blanks around '=').
+printf 'A=long-enough-value\nB = "never closed\nC=x\n' > "$T/open.env"
 status=0
 "$LOGMASK" $BASE --env-file "$T/open.env" < /dev/null > /dev/null 2> "$T/err" || status=$?
 [ "$status" -eq 2 ] || fail "unclosed quote exited $status, want 2"
@@ -113,7 +114,7 @@ status=0
 "$LOGMASK" $BASE --env-file "$T/prose.env" < /dev/null > /dev/null 2> "$T/err" || status=$?
 [ "$status" -eq 2 ] || fail "prose line exited $status, want 2"
 grep -q "prose.env:2: expected '='" "$T/err" || fail "prose line report: $(cat "$T/err")"
-printf "A='closed' trailing\n" > "$T/trail.env"
+printf "A = 'closed' trailing\n" > "$T/trail.env"
 status=0
 "$LOGMASK" $BASE --env-file "$T/trail.env" < /dev/null > /dev/null 2> "$T/err" || status=$?
 [ "$status" -eq 2 ] || fail "text after quote exited $status, want 2"

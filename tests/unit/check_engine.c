@@ -626,7 +626,7 @@ START_TEST(secret_files) {
   write_file(p, "# comment\nexport DB_PASSWORD='pa55-word!'\nKEY=\"-----BEGIN\nMIIEbodyline\nab\n\"\n");
   ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_OK);
   snprintf(p, sizeof p, "%s/bad.env", dir);
-  write_file(p, "A=long-enough\nB=\"never closed\n");
+  write_file(p, "A=long-enough\nB = \"never closed\n"); /* no loader reads it */
   ck_assert_int_eq(lm_ruleset_add_env_file(set, p), LM_ERR_SYNTAX);
   ck_assert_ptr_nonnull(strstr(lm_ruleset_error(set)->message, "bad.env:2: unterminated double-quoted value of B"));
   snprintf(p, sizeof p, "%s/short.env", dir);

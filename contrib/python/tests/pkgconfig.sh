@@ -10,7 +10,7 @@ need pkg-config
 libs="$top_builddir/src/.libs"
 [ -e "$libs/liblogmask.so" ] || { echo "SKIP: no shared liblogmask in this build"; exit 77; }
 mkdir "$T/pc" "$T/include"
-cp "$top_srcdir/src/logmask.h" "$T/include/"
+cp "$top_builddir/src/logmask.h" "$T/include/"
 cat > "$T/pc/liblogmask.pc" <<PC
 libdir=$libs
 includedir=$T/include

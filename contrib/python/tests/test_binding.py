@@ -260,7 +260,9 @@ class BuildTest(unittest.TestCase):
             self.assertEqual(cm.exception.code, "io")
             env = os.path.join(d, ".env")
             with open(env, "w") as f:
-                f.write("A=long-enough\nB=\"never closed\n")
+                # a line no dotenv loader reads (django-environ would read
+                # B="never closed, but not with blanks around '=')
+                f.write("A=long-enough\nB = \"never closed\n")
             with self.assertRaises(logmask.ParseError) as cm:
                 logmask.Masker(env_files=[env])
             self.assertEqual(cm.exception.line, 2)
