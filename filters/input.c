@@ -70,6 +70,7 @@ static lm_stream *open_stream(const struct input_config *cfg, const char *name)
     return NULL;
   }
   lm_stream_set_line_buffered(stream, cfg->line_buffered);
+  lm_stream_set_end_last_line(stream, cfg->end_last_line);
   lm_status status = LM_OK;
   if (cfg->max_line != 0)
     status = lm_stream_set_limits(stream, cfg->max_line, cfg->overlap);

@@ -17,6 +17,7 @@ struct input_config {
   size_t max_line;       /* 0 = library default */
   size_t overlap;        /* window overlap when max_line is set */
   int line_buffered;
+  int end_last_line;     /* another input follows: end this one's last line */
   int gzip_level;        /* -1: plain output; 0..9: gzip at that level */
   struct parallel *parallel; /* -j N workers, or NULL for one thread */
 };

@@ -79,6 +79,9 @@ static void mask_inputs(const struct cli_options *opts, const lm_ruleset *set,
   }
 
   for (size_t i = 0; i < opts->input_count; i++) {
+    /* Each input's last line is a line of its own: one that lacks its '\n'
+     * must not join the next input's first line, unread as one line. */
+    cfg.end_last_line = i + 1 < opts->input_count;
     enum input_result result = input_mask(&cfg, opts->inputs[i]);
     if (result == INPUT_BAD_INPUT)
       st->input_failed = 1;

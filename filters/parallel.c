@@ -44,6 +44,7 @@ struct bytes {
 
 struct job {
   struct bytes in, prime, out;
+  int end_last_line; /* the input's last job, and another input follows */
   int state;
   lm_status status;
 };
@@ -139,6 +140,7 @@ static lm_status mask_job(struct parallel *p, lm_masker *m, struct job *job)
     return LM_ERR_NOMEM;
   if (p->max_line)
     st = lm_stream_set_limits(s, p->max_line, p->overlap);
+  lm_stream_set_end_last_line(s, job->end_last_line);
   if (st == LM_OK)
     st = lm_stream_feed(s, job->in.data, job->in.len);
   lm_status fst = lm_stream_finish(s);
@@ -459,6 +461,7 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
         bytes_set(&job->prime, prime.data, prime.len) != 0)
       goto oom;
     carry.len = 0;
+    job->end_last_line = 0;
     /* Fill the job with at least CHUNK bytes, up to a line end; or hand
      * it over with the lines it has once its first complete line has
      * waited HANDOFF_MS.  The carried partial line holds no line end. */
@@ -529,6 +532,7 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
           prime_next(&prime, job->in.data, job->in.len, p->context_lines, 0) == SIZE_MAX)
         goto oom;
     }
+    job->end_last_line = eof && cfg->end_last_line;
     if (job->in.len)
       submit(p, job);
     if (hangup) {

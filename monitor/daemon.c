@@ -631,20 +631,6 @@ static long long now_ms(void)
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* PCRE2 compiles its JIT code into memory that is writable and then
- * executable; where that is refused (MemoryDenyWriteExecute=yes, SELinux
- * execmem) the library runs the interpreter instead, about half as fast.
- * The same request tells. */
-static int jit_refused(void)
-{
-  void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-                 -1, 0);
-  if (p == MAP_FAILED)
-    return 1;
-  munmap(p, 4096);
-  return 0;
-}
-
 /* Tells systemd (Type=notify) that the detector is built and the logs
  * are open. */
 static void notify_ready(void)
@@ -736,7 +722,11 @@ static int daemon_start(monitor_daemon *d, const cmd_options *o)
   if (logs_open(d) != 0)
     return -1;
   watch_all(d);
-  d->jit_unavailable = jit_refused();
+  /* PCRE2 compiles its JIT code into memory that is writable, then
+   * executable; where that is refused (MemoryDenyWriteExecute=yes, SELinux
+   * execmem) the rules run in the interpreter, about half as fast. */
+  size_t regex_rules = 0;
+  d->jit_unavailable = lm_ruleset_jit_count(d->leaks.set, &regex_rules) < regex_rules;
   return 0;
 }
 

@@ -13,6 +13,31 @@ int lm_fmt_is_logfmt(const char *l, size_t len) {
   return i < len && l[i] == '=';
 }
 
+static const char *skip_ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  return p;
+}
+
+static const char *skip_digits(const char *p, const char *end) {
+  const char *s = p;
+  while (p < end && p - s < 4 && *p >= '0' && *p <= '9')
+    p++;
+  return p - s >= 1 && p - s <= 3 ? p : NULL;
+}
+
+int lm_json_byte_array(const char *text, size_t len) {
+  const char *end = text + len;
+  for (const char *p = text; (p = memchr(p, '[', (size_t)(end - p))); p++) {
+    const char *q = skip_digits(skip_ws(p + 1, end), end);
+    if (!q || (q = skip_ws(q, end)) >= end || *q != ',')
+      continue;
+    if (skip_digits(skip_ws(q + 1, end), end))
+      return 1;
+  }
+  return 0;
+}
+
 /* JSON at the end of a text line, behind a prefix (a container runtime's
  * `TIME stdout F `, a logger's timestamp and level): the line ends with
  * '}' and the first '{' starts it.  Only that one '{' is tried, so a

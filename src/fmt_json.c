@@ -27,6 +27,7 @@
 #define PATH_MAX_LEN 256
 #define LIST_MAX 32
 #define OBJ_MAX 32
+#define BYTES_MIN 4 /* shorter byte arrays spell no secret */
 
 enum { FAIL_NONE, FAIL_DESYNC, FAIL_DEPTH, FAIL_NOMEM };
 
@@ -46,6 +47,10 @@ typedef struct jmember {
 typedef struct frame {
   uint8_t is_obj;
   uint8_t list_ok;         /* array: strings only so far */
+  uint8_t bytes_ok;        /* array: integers 0-255 only so far */
+  uint32_t nbytes;         /* array: how many */
+  uint32_t start;          /* array: its '[' */
+  size_t preg_at;          /* array: the pending regions before its own */
   uint8_t nlist, nmem;
   uint8_t has_name, has_value;
   uint16_t path_len;       /* the container's own key path, restored at its end */
@@ -282,6 +287,19 @@ static int maybe_record_text(const char *t, size_t n) {
          last == '}' || memchr(t, '=', n) != NULL;
 }
 
+/* Whether a number token is an integer 0-255 as JSON writes one. */
+static int byte_number(const char *t, size_t n) {
+  if (n == 0 || n > 3 || (n > 1 && t[0] == '0'))
+    return 0;
+  unsigned v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (t[i] < '0' || t[i] > '9')
+      return 0;
+    v = v * 10 + (unsigned)(t[i] - '0');
+  }
+  return v < 256;
+}
+
 /* A scalar value (a string's inside or a number token). */
 static int on_value(jctx *c, tok t) {
   lm_fmt_env *env = c->env;
@@ -335,10 +353,15 @@ static int on_value(jctx *c, tok t) {
       f->value = t;
       f->has_value = 1;
     }
-  } else if (!t.is_string || f->nlist == LIST_MAX) {
-    f->list_ok = 0;
   } else {
-    f->list[f->nlist++] = t;
+    if (t.is_string || !byte_number(c->rec->text + t.a, t.b - t.a))
+      f->bytes_ok = 0;
+    else
+      f->nbytes++;
+    if (!t.is_string || f->nlist == LIST_MAX)
+      f->list_ok = 0;
+    else
+      f->list[f->nlist++] = t;
   }
   return 1;
 }
@@ -352,7 +375,7 @@ static int cb_null(void *ctx) {
   c->sens = c->member = c->has_key = 0;
   frame *f = top(c);
   if (f && !f->is_obj)
-    f->list_ok = 0;
+    f->list_ok = f->bytes_ok = 0;
   return 1;
 }
 
@@ -366,7 +389,7 @@ static int cb_boolean(void *ctx, int value) {
   c->sens = c->member = c->has_key = 0;
   frame *f = top(c);
   if (f && !f->is_obj)
-    f->list_ok = 0;
+    f->list_ok = f->bytes_ok = 0;
   return 1;
 }
 
@@ -449,12 +472,16 @@ static int open_container(jctx *c, char ch) {
   }
   frame *parent = top(c);
   if (parent && !parent->is_obj)
-    parent->list_ok = 0;
+    parent->list_ok = parent->bytes_ok = 0;
   c->sens = c->member = c->has_key = 0;
-  c->cur++;
   frame *f = &c->frames[c->depth++];
+  f->start = (uint32_t)c->cur;
+  c->cur++;
   f->is_obj = ch == '{';
   f->list_ok = 1;
+  f->bytes_ok = 1;
+  f->nbytes = 0;
+  f->preg_at = c->env->lc->pregions.n;
   f->nlist = f->nmem = 0;
   f->has_name = f->has_value = 0;
   /* an array's elements share its path; an object's members add to it */
@@ -507,6 +534,51 @@ static int list_view(jctx *c, const frame *f) {
   return 1;
 }
 
+/* An array of byte values, as journald writes a field that is not valid
+ * UTF-8 text (journalctl -o json): read as the bytes it spells.  It can
+ * only be masked whole (its numbers replaced by one JSON string), so its
+ * numbers' regions give way to one token region over the array. */
+static int byte_array(jctx *c, const frame *f) {
+  lm_lctx *lc = c->env->lc;
+  lc->pregions.n = f->preg_at;
+  if (lm_region_add_view(lc, c->rec, f->start, c->cur, LM_REG_TOKEN, 0))
+    return oom(c);
+  if (!c->env->read && !c->env->contents)
+    return 1;
+  char *bytes = lm_arena_alloc(&lc->arena, f->nbytes);
+  uint32_t *pmap = lm_arena_alloc(&lc->arena, f->nbytes * sizeof *pmap);
+  if (!bytes || !pmap)
+    return oom(c);
+  const char *t = c->rec->text;
+  size_t n = 0;
+  for (size_t i = f->start + 1; i < c->cur && n < f->nbytes; i++) {
+    if (t[i] < '0' || t[i] > '9')
+      continue;
+    pmap[n] = (uint32_t)i;
+    unsigned v = 0;
+    while (t[i] >= '0' && t[i] <= '9')
+      v = v * 10 + (unsigned)(t[i++] - '0');
+    bytes[n++] = (char)v;
+  }
+  lm_view *v = lm_view_derive(lc, c->rec, bytes, n, pmap, c->cur, 0, LM_VIEW_DECODED);
+  if (!v)
+    return oom(c);
+  if (c->env->read && LM_VEC_PUSH(lc, lc->views, v))
+    return oom(c);
+  if (c->env->contents) {
+    char *path = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
+    if (c->path_len && !path)
+      return oom(c);
+    if (path)
+      memcpy(path, c->path, c->path_len);
+    v->path = path;
+    v->pathlen = (uint32_t)c->path_len;
+    if (LM_VEC_PUSH(lc, lc->contents, v))
+      return oom(c);
+  }
+  return 1;
+}
+
 static int close_container(jctx *c, char ch) {
   skip(c);
   if (c->cur >= c->len || c->text[c->cur] != ch || !c->depth)
@@ -524,6 +596,8 @@ static int close_container(jctx *c, char ch) {
   if (f->is_obj)
     return object_view(c, f) && (!f->has_name || !f->has_value ||
                                  named_pair(c, &f->name, &f->value));
+  if (f->bytes_ok && f->nbytes >= BYTES_MIN)
+    return byte_array(c, f);
   if (!f->list_ok)
     return 1;
   if (f->nlist == 2 && !named_pair(c, &f->list[0], &f->list[1]))

@@ -122,6 +122,7 @@ struct lm_ruleset {
   lm_rule *rules;                  /* enabled rules, then the labels, once compiled */
   size_t nrules, cap;
   size_t nmatch;                   /* rules with a regex: rules[0..nmatch) */
+  size_t njit;                     /* of those, run as JIT machine code */
   size_t nblock;                   /* of those, block openers */
   uint32_t *block_rules;
   lm_literal *literals;
@@ -282,6 +283,10 @@ int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 int lm_detect(const char *text, size_t len, size_t *json_at) LM_HIDDEN;
 /* Offset of the '{' that starts JSON ending the text, or (size_t)-1. */
 size_t lm_json_suffix(const char *text, size_t len) LM_HIDDEN;
+/* 1 when the text may hold a JSON array of small integers (`[108, 111,`):
+ * journald's form of a field that is not UTF-8 text, bytes no keyword
+ * walk of the line can see. */
+int lm_json_byte_array(const char *text, size_t len) LM_HIDDEN;
 int lm_fmt_is_logfmt(const char *line, size_t len) LM_HIDDEN;
 int lm_fmt_is_syslog(const char *line, size_t len) LM_HIDDEN;
 int lm_fmt_syslog_has_params(const char *line, size_t len) LM_HIDDEN;

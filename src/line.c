@@ -175,7 +175,8 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   int keys = m->only_rule < 0;
   int openers = m->cand_line->block;
   lc->enc = lm_encodings(line, len);
-  if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc &&
+  int bytes = (fmt == LM_FMT_JSON || json_at != (size_t)-1) && lm_json_byte_array(line, len);
+  if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc && !bytes &&
       !names_a_key(set, line, len, fmt, json_at))
     return 0; /* most lines: nothing any step below could find */
   /* values are block contents only where a block can be open or open;
@@ -187,8 +188,9 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   lm_fmt_env env = {lc,
                     set,
                     keys,
-                    m->block.rule >= 0 || openers || lm_hides_letters(line, len, lc->enc),
-                    m->cand_line->n || lc->enc || names,
+                    m->block.rule >= 0 || openers || bytes ||
+                        lm_hides_letters(line, len, lc->enc),
+                    m->cand_line->n || lc->enc || names || bytes,
                     names,
                     m->cand_line,
                     &m->json_frames,

@@ -15,6 +15,7 @@ lm_masker *lm_masker_new(const lm_ruleset *set) {
   if (!m)
     return NULL;
   m->set = set;
+  m->format = LM_FMT_AUTO; /* what every host wants unless told the format */
   m->block.rule = -1;
   m->only_rule = -1;
   m->err.message = m->err_msg;

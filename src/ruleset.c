@@ -543,6 +543,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->nrules = set->cap = nmatch + LM_NLABELS;
   uint32_t maxcap = 0;
   nblock = 0;
+  set->njit = 0;
   int any_drop = set->default_mask.kind == LM_MASK_DROP;
   for (size_t i = 0; i < nmatch; i++) {
     lm_rule *r = &set->rules[i];
@@ -560,7 +561,10 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
         pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODEUNIT, &unit) == 0 && unit < 128)
       r->need[1] = (int)unit;
     /* JIT where the platform has it; the interpreter is the fallback */
-    pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+    size_t jit_size = 0;
+    if (pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0 &&
+        pcre2_pattern_info(r->re, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0)
+      set->njit++;
     for (size_t a = 0; a < r->nallow; a++)
       pcre2_jit_compile(r->allow[a], PCRE2_JIT_COMPLETE);
     if (r->block_end) {
@@ -610,6 +614,12 @@ RULE_FIELD(lm_ruleset_rule_id, id)
 RULE_FIELD(lm_ruleset_rule_description, description)
 RULE_FIELD(lm_ruleset_rule_origin, origin)
 RULE_FIELD(lm_ruleset_rule_group, group)
+
+size_t lm_ruleset_jit_count(const lm_ruleset *set, size_t *regex_rules) {
+  if (regex_rules)
+    *regex_rules = set && set->compiled ? set->nmatch : 0;
+  return set && set->compiled ? set->njit : 0;
+}
 
 size_t lm_ruleset_literal_count(const lm_ruleset *set) { return set ? set->nliterals : 0; }
 

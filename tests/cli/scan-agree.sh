@@ -65,9 +65,23 @@ for f in found["findings"] + found["suppressed"]:
     label = rule[len("literal:"):] if rule.startswith("literal:") else rule
     spans.setdefault(f["line"], []).append((f["column"] - 1, f["end_column"] - 1, label))
 got = []
+# A JSON array of byte values (journald) can only be masked whole: a span
+# inside one covers it.
+byte_array = re.compile(rb"\[\s*[0-9]{1,3}(?:\s*,\s*[0-9]{1,3})+\s*\]")
+def widen(line, found):
+    arrays = [(m.start(), m.end()) for m in byte_array.finditer(line)]
+    out = []
+    for start, end, label in sorted(found):
+        for a, b in arrays:
+            if a < end and start < b:
+                start, end = min(start, a), max(end, b)
+        if out and out[-1][1] > start:
+            continue
+        out.append((start, end, label))
+    return out
 for i, line in enumerate(lines, 1):
     out, pos = b"", 0
-    for start, end, label in sorted(spans.get(i, [])):
+    for start, end, label in widen(line, spans.get(i, [])):
         assert start >= pos, (name, i, spans[i])
         out += line[pos:start] + b"[REDACTED:" + label.encode() + b"]"
         pos = end

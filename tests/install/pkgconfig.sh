@@ -13,7 +13,7 @@ CC=$(mk CC) CFLAGS=$(mk CFLAGS) LDFLAGS=$(mk LDFLAGS)
 libs=$top_builddir/src/.libs
 pc() {
   PKG_CONFIG_PATH=$top_builddir pkg-config --define-variable=libdir="$libs" \
-    --define-variable=includedir="$top_srcdir/src" "$@" liblogmask
+    --define-variable=includedir="$top_builddir/src" "$@" liblogmask
 }
 pc --exists || fail "pkg-config cannot read $top_builddir/liblogmask.pc: $(pc --print-errors --exists 2>&1)"
 line='db password=Hunter2Secret9 ok'
