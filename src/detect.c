@@ -1,16 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Format detection ("auto"): cheap shape tests on a line or a string. */
 #include "internal.h"
+#include <stdint.h>
 #include <ctype.h>
 #include <string.h>
 
+/* Bytes of a logfmt key: letters, digits, '_', '.', '-' (1), and those
+ * that may start one (2). */
+static const uint8_t key_byte[256] = {
+    ['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 3,
+#define L(c) [c] = 3, [c - 32] = 3
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
+    L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
+    L('w'), L('x'), L('y'), L('z')
+#undef L
+};
+
 int lm_fmt_is_logfmt(const char *l, size_t len) {
-  size_t i = 0;
-  if (!len || !(isalpha((unsigned char)l[0]) || l[0] == '_'))
+  const unsigned char *u = (const unsigned char *)l;
+  if (!len || !(key_byte[u[0]] & 2))
     return 0;
-  while (i < len && (isalnum((unsigned char)l[i]) || l[i] == '_' || l[i] == '.' || l[i] == '-'))
+  size_t i = 1;
+  while (i < len && key_byte[u[i]])
     i++;
-  return i < len && l[i] == '=';
+  return i < len && u[i] == '=';
 }
 
 static const char *skip_ws(const char *p, const char *end) {

@@ -52,7 +52,7 @@ static int any_keyword(void *ctx, uint32_t id, size_t end, size_t len) {
   (void)ctx;
   (void)end;
   (void)len;
-  return !(id & LM_AC_LITERAL_BIT);
+  return !(id & (LM_AC_LITERAL_BIT | LM_AC_MARK_BIT));
 }
 
 int lm_fmt_text_has_keyword(lm_fmt_env *env, const char *key, size_t klen, const char *value,

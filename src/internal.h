@@ -109,6 +109,11 @@ typedef struct lm_literal {
 
 /* AC pattern ids: keyword k of the flattened keyword table, or a literal. */
 #define LM_AC_LITERAL_BIT 0x80000000u
+/* Marks of encodings (decode.h LM_ENC_* in the low bits): the two first
+ * bytes of every escape the decoders read, so that the keyword walk also
+ * tells whether a line may hold encoded text (a superset: decode.c's
+ * lm_encodings decides). */
+#define LM_AC_MARK_BIT 0x40000000u
 /* First byte of a stored keyword that must match with its case
  * (`keywords-cased:`); the automaton folds case, hits are then verified. */
 #define LM_KW_CASED '\x01'
@@ -150,6 +155,7 @@ struct lm_ruleset {
    * (logfmt, RFC 5424), and as JSON object keys, before the ':' */
   lm_suffix *key_names, *key_names_json;
   lm_suffix *keyword_names_json;   /* json 2: a keyword's name as a JSON name */
+  uint32_t *key_index;             /* lm_keys_index: sensitive keys by last byte */
   lm_error err;
   char err_file[512];
   char err_msg[1024];
@@ -228,6 +234,7 @@ struct lm_cands {
   uint32_t *v;
   size_t n, cap;
   int block;                       /* a block rule is among them */
+  unsigned marks;                  /* LM_ENC_* bits of encoding marks seen */
   /* with `record`: every keyword occurrence (start, end, keyword id) in
    * text order, so that a part of the text knows its candidates without
    * a walk of its own */
@@ -242,6 +249,9 @@ typedef struct lm_cands lm_cands;
  * literals straight into lc's spans (with `literals`).  On a pair view
  * only keywords touching its `path=` count.  0 or -1 (OOM). */
 int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) LM_HIDDEN;
+/* The same over the raw line (m->lc's), its literals as raw spans. */
+int lm_scan_walk_line(lm_masker *m, const char *line, size_t len, lm_cands *c,
+                      int literals) LM_HIDDEN;
 /* Candidates of view v when it is a plain part of the line walked into
  * `line` (with `record`): from that walk's occurrences, no walk of its own
  * (and its known literals were found by that walk).  1 done, 0 v is no
@@ -337,6 +347,10 @@ void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
  * the keyword names alone. */
 lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
                           size_t nrules) LM_HIDDEN;
+/* The sensitive keys' indexes grouped by the last byte of their
+ * normalised form: [257 group starts][indexes], so a key is compared with
+ * the few names that end as it does.  NULL when out of memory. */
+uint32_t *lm_keys_index(const lm_ruleset *set) LM_HIDDEN;
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) LM_HIDDEN;
 int lm_key_value_is_placeholder(const char *s, size_t len) LM_HIDDEN;
 

@@ -214,6 +214,25 @@ static int only_seps(const char *key, size_t n) {
   return 1;
 }
 
+uint32_t *lm_keys_index(const lm_ruleset *set) {
+  const struct lm_keys *k = set->keys;
+  const key_norm *norm = k ? k->mask.norm : builtin_norm;
+  size_t n = k ? k->mask.n : NBUILTIN;
+  uint32_t *ix = calloc(257 + n, sizeof *ix);
+  if (!ix)
+    return NULL;
+  /* a counting sort: group starts, then each group's indexes in order */
+  for (size_t i = 0; i < n; i++)
+    ix[(unsigned char)norm[i].s[norm[i].len - 1] + 1]++;
+  for (size_t c = 1; c <= 256; c++)
+    ix[c] += ix[c - 1];
+  uint32_t fill[256];
+  memcpy(fill, ix, sizeof fill);
+  for (size_t i = 0; i < n; i++)
+    ix[257 + fill[(unsigned char)norm[i].s[norm[i].len - 1]]++] = (uint32_t)i;
+  return ix;
+}
+
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) {
   if (!key)
     return 0;
@@ -223,20 +242,28 @@ int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) {
     return 0;
   unsigned char last = lower((unsigned char)key[len - 1]);
   const struct lm_keys *k = set->keys;
-  if (k)
+  const key_norm *norm = k ? k->mask.norm : builtin_norm;
+  const uint32_t *ix = set->key_index;
+  int sensitive = 0;
+  if (ix) {
+    for (uint32_t j = ix[last]; j < ix[last + 1] && !sensitive; j++) {
+      long p = match_tail(key, len, last, &norm[ix[257 + j]]);
+      sensitive = p >= 0 && word_start(key, (size_t)p);
+    }
+  } else {
+    size_t n = k ? k->mask.n : NBUILTIN;
+    for (size_t i = 0; i < n && !sensitive; i++) {
+      long p = match_tail(key, len, last, &norm[i]);
+      sensitive = p >= 0 && word_start(key, (size_t)p);
+    }
+  }
+  if (sensitive && k)
     for (size_t i = 0; i < k->keep.n; i++) {
       long p = match_tail(key, len, last, &k->keep.norm[i]);
       if (p >= 0 && only_seps(key, (size_t)p))
         return 0;
     }
-  const key_norm *norm = k ? k->mask.norm : builtin_norm;
-  size_t n = k ? k->mask.n : NBUILTIN;
-  for (size_t i = 0; i < n; i++) {
-    long p = match_tail(key, len, last, &norm[i]);
-    if (p >= 0 && word_start(key, (size_t)p))
-      return 1;
-  }
-  return 0;
+  return sensitive;
 }
 
 int lm_ruleset_is_sensitive_key(const lm_ruleset *set, const char *key, size_t len) {

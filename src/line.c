@@ -156,29 +156,14 @@ void lm_line_count(lm_masker *m, unsigned flags) {
   m->totals.limit_trips += lc->trips + ((flags & LM_LINE_LIMIT) != 0);
 }
 
-static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
+/* The long way of a line the quick check below could not pass. */
+static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, size_t len,
+                                              int fmt, size_t json_at, int bytes,
+                                              unsigned *flags) {
   lm_lctx *lc = &m->lc;
   const lm_ruleset *set = m->set;
-  /* the line's view lives on the stack until the line goes the long way */
-  lm_seg rawseg = {0, (uint32_t)len, 0, len, NULL, {0, {0}}};
-  lm_view rawv = {.text = line, .len = len, .segs = &rawseg, .nsegs = 1,
-                  .kind = LM_VIEW_RECORD, .readlen = (uint32_t)len};
-  lm_view *raw = &rawv;
-  if (lm_scan_walk(m, raw, m->cand_line, m->only_rule < 0))
-    return -1;
-  size_t json_at = (size_t)-1;
-  int fmt = m->format;
-  if (fmt == LM_FMT_AUTO)
-    fmt = lm_detect(line, len, &json_at);
-  if (fmt == LM_FMT_SYSLOG)
-    json_at = lm_json_suffix(line, len);
   int keys = m->only_rule < 0;
   int openers = m->cand_line->block;
-  lc->enc = lm_encodings(line, len);
-  int bytes = (fmt == LM_FMT_JSON || json_at != (size_t)-1) && lm_json_byte_array(line, len);
-  if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc && !bytes &&
-      !names_a_key(set, line, len, fmt, json_at))
-    return 0; /* most lines: nothing any step below could find */
   /* values are block contents only where a block can be open or open;
    * views are read only where they could find what the line's walk did
    * not: a keyword, something encoded, or a keyword's name a JSON pair
@@ -198,9 +183,10 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
                     &m->pmap};
   if (!env.contents)
     openers = 0;
-  /* the long way: the line's view must outlive this call (regions and
-   * spans refer to it until the line is rendered) */
-  if (!(raw = lm_view_raw(lc, 0, len)))
+  /* the line's view must outlive this call (regions and spans refer to it
+   * until the line is rendered) */
+  lm_view *raw = lm_view_raw(lc, 0, len);
+  if (!raw)
     return -1;
   raw->format = (uint8_t)fmt;
   if (LM_VEC_PUSH(lc, lc->records, raw))
@@ -281,6 +267,27 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   return 0;
 }
 
+/* The keyword walk of the raw line, then what the long way could find
+ * without a keyword: most lines stop here. */
+static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
+  lm_lctx *lc = &m->lc;
+  if (lm_scan_walk_line(m, line, len, m->cand_line, m->only_rule < 0))
+    return -1;
+  size_t json_at = (size_t)-1;
+  int fmt = m->format;
+  if (fmt == LM_FMT_AUTO)
+    fmt = lm_detect(line, len, &json_at);
+  if (fmt == LM_FMT_SYSLOG)
+    json_at = lm_json_suffix(line, len);
+  /* the walk saw the marks of any encoding there may be */
+  lc->enc = m->cand_line->marks ? lm_encodings(line, len) : 0;
+  int bytes = (fmt == LM_FMT_JSON || json_at != (size_t)-1) && lm_json_byte_array(line, len);
+  if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc && !bytes &&
+      !names_a_key(m->set, line, len, fmt, json_at))
+    return 0; /* most lines: nothing any step below could find */
+  return long_way(m, line, len, fmt, json_at, bytes, flags);
+}
+
 int lm_line_spans(lm_masker *m, const char *line, size_t len, int counting, unsigned *flags) {
   lm_lctx *lc = &m->lc;
   lm_lctx_reset(lc, line, len);
@@ -302,8 +309,9 @@ int lm_line_spans(lm_masker *m, const char *line, size_t len, int counting, unsi
   }
   if (rc == 0 && lc->spans.n)
     lm_spans_merge(lc);
-  if (rc == 0 && counting && (lc->spans.n || m->ntested || *flags || lc->fallbacks ||
-                              lc->blocks_opened || lc->blocks_cut || lc->trips))
+  if (rc == 0 && counting &&
+      (lc->spans.n | m->ntested | *flags | lc->fallbacks | lc->blocks_opened | lc->blocks_cut |
+       lc->trips))
     lm_line_count(m, *flags);
   for (size_t i = 0; i < m->ntested; i++)
     m->tested[m->tested_list[i]] = 0;

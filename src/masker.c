@@ -240,7 +240,7 @@ static int block_trigger(void *ctx, uint32_t id, size_t end, size_t len) {
   const lm_ruleset *set = ctx;
   (void)end;
   (void)len;
-  if (id & LM_AC_LITERAL_BIT)
+  if (id & (LM_AC_LITERAL_BIT | LM_AC_MARK_BIT))
     return 0;
   for (uint32_t k = 0; k < set->kw_rule_count[id]; k++)
     if (set->rules[set->kw_rules[set->kw_rule_first[id] + k]].block_end)

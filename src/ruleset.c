@@ -1,6 +1,7 @@
 /* The rule set: building (rule files, literals, options) and compiling
  * into the immutable, thread-shareable form. */
 #include "internal.h"
+#include "decode.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +61,7 @@ void lm_ruleset_free(lm_ruleset *set) {
   lm_suffix_free(set->key_names);
   lm_suffix_free(set->key_names_json);
   lm_suffix_free(set->keyword_names_json);
+  free(set->key_index);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
   free(set->kw_rules);
@@ -371,6 +373,7 @@ typedef struct built {
   uint32_t *kw_first, *kw_count, *kw_rules;
   lm_ac *ac;
   lm_suffix *key_names, *key_names_json, *keyword_names_json;
+  uint32_t *key_index;
   pcre2_code *pem_body;
 } built;
 
@@ -388,6 +391,7 @@ static void built_free(built *b) {
   lm_suffix_free(b->key_names);
   lm_suffix_free(b->key_names_json);
   lm_suffix_free(b->keyword_names_json);
+  free(b->key_index);
   pcre2_code_free(b->pem_body);
   memset(b, 0, sizeof *b);
 }
@@ -472,6 +476,21 @@ static int build_keywords(lm_ruleset *set, size_t nmatch, built *b, size_t *nkw_
                                                               strlen(t), (uint32_t)q))
       return -1;
   }
+  /* Encoding marks: percent-encoding, backslash escapes, HTML entities
+   * (decode.c reads these; folded matching only adds lookalikes) */
+  static const char *const marks[] = {
+      "%0", "%1", "%2", "%3", "%4", "%5", "%6", "%7", "%8", "%9", "%a", "%b", "%c", "%d", "%e",
+      "%f", "\\\"", "\\\\", "\\/", "\\'", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u", "\\x",
+      "&#", "&quot;", "&amp;", "&lt;", "&gt;", "&apos;", "&equals;", "&colon;", "&sol;",
+      "&num;", "&percnt;", "&plus;", "&nbsp;"};
+  for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+    unsigned enc = marks[k][0] == '%' ? LM_ENC_PERCENT
+                   : marks[k][0] == '&' ? LM_ENC_HTML
+                                        : LM_ENC_BACKSLASH;
+    if (lm_ac_add(b->ac, (const unsigned char *)marks[k], strlen(marks[k]),
+                  LM_AC_MARK_BIT | enc))
+      return -1;
+  }
   /* Only a literal's first bytes go into the automaton (the full value is
    * compared on a hit): the DFA then stays small with thousands of known
    * secrets, and shared prefixes simply report every candidate. */
@@ -521,7 +540,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   b.key_names = lm_keys_suffix(set, 0, NULL, 0);
   b.key_names_json = lm_keys_suffix(set, 1, rules, nmatch);
   b.keyword_names_json = lm_keys_suffix(set, 2, rules, nmatch);
-  if (!b.key_names || !b.key_names_json || !b.keyword_names_json)
+  b.key_index = lm_keys_index(set);
+  if (!b.key_names || !b.key_names_json || !b.keyword_names_json || !b.key_index)
     goto nomem;
   int errcode;
   PCRE2_SIZE erroff;
@@ -590,6 +610,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->key_names = b.key_names;
   set->key_names_json = b.key_names_json;
   set->keyword_names_json = b.keyword_names_json;
+  set->key_index = b.key_index;
   set->pem_body = b.pem_body;
   set->any_drop = any_drop;
   set->compiled = 1;

@@ -28,7 +28,9 @@ static int holds(const char *text, size_t len, int c) {
 
 typedef struct walk_ctx {
   lm_masker *m;
-  const lm_view *v;
+  const lm_view *v; /* NULL: the raw line */
+  const char *text;
+  size_t len;
   lm_cands *c;
   int literals;
   int oom;
@@ -52,15 +54,20 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   lm_masker *m = w->m;
   const lm_ruleset *set = m->set;
   size_t start = end - len;
+  if (id & LM_AC_MARK_BIT) {
+    w->c->marks |= id & ~LM_AC_MARK_BIT;
+    return 0;
+  }
   if (id & LM_AC_LITERAL_BIT) {
     if (!w->literals)
       return 0;
     uint32_t l = id & ~LM_AC_LITERAL_BIT;
     /* the automaton holds a case-folded prefix; known secrets are exact */
     size_t full = set->literals[l].len;
-    if (full <= w->v->len - start &&
-        memcmp(w->v->text + start, set->literals[l].value, full) == 0 &&
-        lm_span_add_view(&m->lc, w->v, start, start + full, LM_LITERAL, l, LM_ORIGIN_LITERAL)) {
+    if (full <= w->len - start && memcmp(w->text + start, set->literals[l].value, full) == 0 &&
+        (w->v ? lm_span_add_view(&m->lc, w->v, start, start + full, LM_LITERAL, l,
+                                 LM_ORIGIN_LITERAL)
+              : lm_span_add_raw(&m->lc, start, start + full, LM_LITERAL, l, LM_ORIGIN_LITERAL))) {
       w->oom = 1;
       return 1;
     }
@@ -68,7 +75,7 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   }
   /* in a pair view the values are read alone: a keyword counts here only
    * where it touches a `path=` */
-  if (w->v->nmembers && inside_member(w->v, start, end))
+  if (w->v && w->v->nmembers && inside_member(w->v, start, end))
     return 0;
   lm_cands *c = w->c;
   if (c->record) {
@@ -107,43 +114,74 @@ static int cmp_hit(const void *a, const void *b) {
 
 /* The candidates in c->v: unmarked, left out when not run (rule tests)
  * or when v lacks their required bytes, sorted. */
-static void finish(lm_masker *m, const lm_view *v, lm_cands *c) {
+static void finish(lm_masker *m, const char *text, size_t len, lm_cands *c) {
   const lm_ruleset *set = m->set;
   size_t k = 0;
-  if (!c->n)
-    return;
   for (size_t i = 0; i < c->n; i++) {
     uint32_t r = c->v[i];
     m->cand_mark[r] = 0;
     const lm_rule *rule = &set->rules[r];
     if (m->only_rule >= 0 && r != (uint32_t)m->only_rule)
       continue;
-    if (!holds(v->text, v->len, rule->need[0]) || !holds(v->text, v->len, rule->need[1]))
+    if (!holds(text, len, rule->need[0]) || !holds(text, len, rule->need[1]))
       continue;
     c->v[k++] = r;
     c->block |= rule->block_end != NULL;
   }
   c->n = k;
-  /* rule order, so results never depend on keyword order in the line */
-  if (c->n > 1)
+  /* rule order, so results never depend on keyword order in the line;
+   * a line has a few candidates: insertion sort, no library call */
+  if (c->n > 16) {
     qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+    return;
+  }
+  for (size_t i = 1; i < c->n; i++) {
+    uint32_t r = c->v[i];
+    size_t j = i;
+    for (; j > 0 && c->v[j - 1] > r; j--)
+      c->v[j] = c->v[j - 1];
+    c->v[j] = r;
+  }
 }
 
-int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
+static int walk(lm_masker *m, const lm_view *v, const char *text, size_t len, lm_cands *c,
+                int literals) {
   c->n = 0;
   c->block = 0;
+  c->marks = 0;
   c->nhits = 0;
-  walk_ctx w = {m, v, c, literals, 0};
-  lm_ac_scan(m->set->ac, (const unsigned char *)v->text, v->len, on_hit, &w);
-  finish(m, v, c);
+  walk_ctx w = {m, v, text, len, c, literals, 0};
+  lm_ac_scan(m->set->ac, (const unsigned char *)text, len, on_hit, &w);
+  if (c->n) /* most walks find no keyword */
+    finish(m, text, len, c);
   if (w.oom) {
     m->lc.oom = 1;
     return -1;
   }
-  /* the walk reports quarter by quarter, not in text order */
-  if (c->nhits > 1)
+  /* the walk reports quarter by quarter, not in text order: nearly sorted */
+  if (c->nhits > 32) {
     qsort(c->hits, c->nhits, 3 * sizeof *c->hits, cmp_hit);
+  } else {
+    uint32_t *h = c->hits;
+    for (size_t i = 1; i < c->nhits; i++) {
+      uint32_t a = h[3 * i], b = h[3 * i + 1], id = h[3 * i + 2];
+      size_t j = i;
+      for (; j > 0 && h[3 * (j - 1)] > a; j--)
+        memcpy(h + 3 * j, h + 3 * (j - 1), 3 * sizeof *h);
+      h[3 * j] = a;
+      h[3 * j + 1] = b;
+      h[3 * j + 2] = id;
+    }
+  }
   return 0;
+}
+
+int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
+  return walk(m, v, v->text, v->len, c, literals);
+}
+
+int lm_scan_walk_line(lm_masker *m, const char *line, size_t len, lm_cands *c, int literals) {
+  return walk(m, NULL, line, len, c, literals);
 }
 
 int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands *c) {
@@ -181,7 +219,8 @@ int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands 
       c->v[c->n++] = r;
     }
   }
-  finish(m, v, c);
+  if (c->n)
+    finish(m, v->text, v->len, c);
   return 1;
 }
 

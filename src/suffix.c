@@ -19,6 +19,7 @@ struct lm_suffix {
   uint8_t skip[256];
   uint8_t term[256];
   unsigned char terms[8]; /* the terminator bytes, NUL-ended */
+  size_t nterms;
   uint8_t cls[256];
   uint32_t nclass;
   uint32_t nnodes;
@@ -40,6 +41,7 @@ lm_suffix *lm_suffix_new(const char *skip, const char *terms) {
   for (; *skip; skip++)
     s->skip[(unsigned char)*skip] = 1;
   strcpy((char *)s->terms, terms);
+  s->nterms = strlen(terms);
   for (; *terms; terms++)
     s->term[(unsigned char)*terms] = 1;
   return s;
@@ -145,8 +147,8 @@ int lm_suffix_any(const lm_suffix *s, const unsigned char *text, size_t len) {
 #ifdef __SSE2__
   /* up to four terminators (as in use): 16 bytes a compare per
    * terminator, then only the positions that hold one */
-  size_t nt = strlen((const char *)s->terms);
-  if (nt >= 1 && nt <= 4) {
+  const size_t nt = s->nterms;
+  if (nt >= 1 && nt <= 4 && len >= 16) {
     __m128i t[4];
     for (size_t k = 0; k < 4; k++)
       t[k] = _mm_set1_epi8((char)s->terms[k < nt ? k : 0]);
