@@ -55,6 +55,10 @@ static int any_keyword(void *ctx, uint32_t id, size_t end, size_t len) {
   return !(id & (LM_AC_LITERAL_BIT | LM_AC_MARK_BIT));
 }
 
+int lm_fmt_has_keyword(lm_fmt_env *env, const char *text, size_t len) {
+  return lm_ac_scan(env->set->ac, (const unsigned char *)text, len, any_keyword, NULL);
+}
+
 int lm_fmt_text_has_keyword(lm_fmt_env *env, const char *key, size_t klen, const char *value,
                             size_t vlen) {
   const lm_ruleset *set = env->set;

@@ -17,6 +17,7 @@
  * those spelled as JSON would, offsets unchanged; invalid UTF-8 is not
  * checked at all. */
 #include "internal.h"
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,10 @@ typedef struct frame {
   uint8_t has_name, has_value;
   uint16_t path_len;       /* the container's own key path, restored at its end */
   uint32_t ka, kb;         /* object: the current key */
+  uint32_t cmd_a, cmd_b;   /* object: its "command"/"Cmd"/"Entrypoint" array */
+  uint32_t args_a, args_b; /* object: its "args"/"Args" array */
+  tok path;                /* object: its "Path" string (docker inspect) */
+  uint8_t has_cmd, has_args, has_path;
   tok name, value;         /* object: the name/value members */
   tok list[LIST_MAX];      /* array: its strings, for its argv view */
   jmember mem[OBJ_MAX];    /* object: scalar members, for its view */
@@ -69,8 +74,8 @@ typedef struct jctx {
   int sens;                /* the next value belongs to a sensitive key */
   int member;              /* the next value's role in a name/value object */
   int has_key;             /* the next value is an object member */
-  unsigned region_depth;   /* >0: inside a container masked whole */
-  size_t region_start;
+  unsigned sens_depth;     /* >0: inside a container under a sensitive key
+                              (opened at this depth): its values masked */
   long raw_at;             /* the record is the line's bytes from here, or -1 */
   char path[PATH_MAX_LEN];
   size_t path_len;
@@ -196,6 +201,14 @@ static int pair_view(jctx *c, const char *key, size_t klen, const lm_view *val) 
 static int keys_hold_keyword(jctx *c, const frame *f) {
   if (c->env->names)
     return 1; /* a keyword's own name stands as a key somewhere */
+  if (f->path_len) {
+    /* the view's made-up path prefix (`data.` of a Secret's map) */
+    char prefix[PATH_MAX_LEN + 1];
+    memcpy(prefix, c->path, f->path_len);
+    prefix[f->path_len] = '.';
+    if (lm_fmt_has_keyword(c->env, prefix, f->path_len + 1u))
+      return 1;
+  }
   for (size_t i = 0; i < f->nmem; i++) {
     const jmember *mb = &f->mem[i];
     if (c->raw_at >= 0) {
@@ -255,7 +268,10 @@ static int object_view(jctx *c, frame *f) {
   return LM_VEC_PUSH(lc, lc->views, v) ? oom(c) : 1;
 }
 
-static int sensitive_value(jctx *c, const tok *t, int token) {
+/* A value of a sensitive key (`key`, klen: the key it stands under, for
+ * the benign test): masked unless it is a placeholder, a reference or a
+ * file path; a number or container as a whole token. */
+static int sensitive_value(jctx *c, const char *key, size_t klen, const tok *t, int token) {
   lm_lctx *lc = c->env->lc;
   if (!token) {
     const char *s = c->rec->text + t->a;
@@ -267,7 +283,7 @@ static int sensitive_value(jctx *c, const tok *t, int token) {
       s = v->text;
       n = v->len;
     }
-    if (lm_key_value_is_placeholder(s, n))
+    if (lm_key_value_is_benign(key, klen, s, n, 0))
       return 1;
   }
   if (token && lm_region_add_view(lc, c->rec, t->a, t->b, LM_REG_TOKEN, 0))
@@ -276,6 +292,28 @@ static int sensitive_value(jctx *c, const tok *t, int token) {
                           LM_ORIGIN_LABEL)
              ? oom(c)
              : 1;
+}
+
+/* Members of a container under a sensitive key that name or describe the
+ * secret rather than hold it (`{"secret":{"secretName":"db"}}`, a
+ * Spring property's "origin"): their last word. */
+static int describes(const char *k, size_t n) {
+  static const char *const words[] = {"name", "id", "ref", "kind", "type", "path", "file",
+                                      "mode", "version", "namespace", "optional", "origin",
+                                      "source", "format", "alg", "algorithm", "encoding",
+                                      "length", "expires", "expiry", "created", NULL};
+  size_t w = n;
+  while (w > 0 && k[w - 1] != '_' && k[w - 1] != '-' && k[w - 1] != '.' &&
+         !(w > 1 && isupper((unsigned char)k[w - 1]) && islower((unsigned char)k[w - 2])))
+    w--;
+  if (w > 0 && (k[w - 1] == '_' || k[w - 1] == '-' || k[w - 1] == '.'))
+    ; /* the word starts at w */
+  else if (w > 0)
+    w--; /* a camelCase step: the word starts with its capital */
+  for (const char *const *p = words; *p; p++)
+    if (strlen(*p) == n - w && strncasecmp(k + w, *p, n - w) == 0)
+      return 1;
+  return 0;
 }
 
 /* Whether a string could hold a record of its own (fmt.c decides). */
@@ -306,8 +344,12 @@ static int on_value(jctx *c, tok t) {
   lm_lctx *lc = env->lc;
   int sens = c->sens, member = c->member, has_key = c->has_key;
   c->sens = c->member = c->has_key = 0;
-  if (c->region_depth)
-    return 1;
+  frame *f = top(c);
+  /* inside a container under a sensitive key: each value is one, but for
+   * members that only describe it */
+  if (!sens && c->sens_depth && c->depth >= c->sens_depth)
+    sens = !(has_key && f && f->is_obj &&
+             describes(c->rec->text + f->ka, f->kb - f->ka));
   if (lm_region_add_view(lc, c->rec, t.a, t.b, t.is_string ? LM_REG_CONTENT : LM_REG_TOKEN,
                          t.is_string ? LM_ESC_JSON : 0))
     return oom(c);
@@ -335,9 +377,9 @@ static int on_value(jctx *c, tok t) {
         return oom(c);
     }
   }
-  if (sens && !sensitive_value(c, &t, !t.is_string))
+  if (sens && !sensitive_value(c, f && f->is_obj ? c->rec->text + f->ka : NULL,
+                               f && f->is_obj ? f->kb - f->ka : 0, &t, !t.is_string))
     return 0;
-  frame *f = top(c);
   if (!f)
     return 1;
   if (f->is_obj) {
@@ -345,6 +387,10 @@ static int on_value(jctx *c, tok t) {
       if (f->nmem == OBJ_MAX && !object_view(c, f))
         return 0;
       f->mem[f->nmem++] = (jmember){t, f->ka, f->kb};
+      if (t.is_string && f->kb - f->ka == 4 && memcmp(c->rec->text + f->ka, "Path", 4) == 0) {
+        f->path = t;
+        f->has_path = 1;
+      }
     }
     if (member == 1 && t.is_string) {
       f->name = t;
@@ -431,8 +477,6 @@ static int cb_map_key(void *ctx, const unsigned char *key, size_t n) {
   int escaped;
   if (!string_token(c, &start, &escaped))
     return 0;
-  if (c->region_depth)
-    return 1;
   lm_lctx *lc = c->env->lc;
   if (lm_region_add_view(lc, c->rec, start + 1, c->cur - 1, LM_REG_CONTENT, LM_ESC_JSON))
     return oom(c);
@@ -466,10 +510,8 @@ static int open_container(jctx *c, char ch) {
     c->fail = FAIL_DEPTH;
     return 0;
   }
-  if (!c->region_depth && c->sens) {
-    c->region_depth = c->depth + 1;
-    c->region_start = c->cur;
-  }
+  if (!c->sens_depth && c->sens)
+    c->sens_depth = c->depth + 1;
   frame *parent = top(c);
   if (parent && !parent->is_obj)
     parent->list_ok = parent->bytes_ok = 0;
@@ -484,6 +526,7 @@ static int open_container(jctx *c, char ch) {
   f->preg_at = c->env->lc->pregions.n;
   f->nlist = f->nmem = 0;
   f->has_name = f->has_value = 0;
+  f->has_cmd = f->has_args = f->has_path = 0;
   /* an array's elements share its path; an object's members add to it */
   f->path_len = (uint16_t)c->path_len;
   return 1;
@@ -502,7 +545,7 @@ static int named_pair(jctx *c, const tok *name, const tok *val) {
     if (nv->text[i] == '=' || nv->text[i] == ' ' || nv->text[i] == '\n')
       return 1;
   if (c->env->keys && lm_key_is_sensitive(c->env->set, nv->text, nv->len) &&
-      !sensitive_value(c, val, !val->is_string))
+      !sensitive_value(c, nv->text, nv->len, val, !val->is_string))
     return 0;
   if (!c->env->read)
     return 1;
@@ -510,15 +553,15 @@ static int named_pair(jctx *c, const tok *name, const tok *val) {
   return vv ? pair_view(c, nv->text, nv->len, vv) : oom(c);
 }
 
-/* An array of strings as its program would have been called: `a b "c d"`. */
-static int list_view(jctx *c, const frame *f) {
-  if (!c->env->read || !hit_in(c, f->list[0].a, f->list[f->nlist - 1].b))
+/* Strings as their program would have been called: `a b "c d"`. */
+static int list_view(jctx *c, const tok *list, size_t n) {
+  if (!c->env->read || !n || !hit_in(c, list[0].a, list[n - 1].b))
     return 1;
   lm_lctx *lc = c->env->lc;
   lm_piece pc[2 * LIST_MAX];
   size_t np = 0;
-  for (size_t i = 0; i < f->nlist; i++) {
-    lm_view *v = view_of(c, &f->list[i]);
+  for (size_t i = 0; i < n; i++) {
+    lm_view *v = view_of(c, &list[i]);
     if (!v)
       return oom(c);
     int q = 0;
@@ -532,6 +575,48 @@ static int list_view(jctx *c, const frame *f) {
   if (!v || LM_VEC_PUSH(lc, lc->views, v))
     return oom(c);
   return 1;
+}
+
+/* The strings of an array of strings [a, b) of the record (yajl has
+ * validated it), appended to list up to LIST_MAX. */
+static size_t array_strings(const jctx *c, uint32_t a, uint32_t b, tok *list, size_t n) {
+  const char *t = c->text;
+  for (uint32_t i = a; i < b && n < LIST_MAX; i++) {
+    if (t[i] != '"')
+      continue;
+    uint32_t s = i + 1;
+    int escaped = 0;
+    for (i = s; i < b && t[i] != '"'; i++)
+      if (t[i] == '\\') {
+        escaped = 1;
+        i++;
+      }
+    list[n++] = (tok){s, i, 1, (uint8_t)escaped};
+  }
+  return n;
+}
+
+/* A container's program and its arguments, written apart as Kubernetes
+ * ("command" and "args") and docker inspect ("Path" or "Cmd"/"Entrypoint",
+ * and "Args") write them: read together as one command line. */
+static int command_view(jctx *c, const frame *f) {
+  tok list[LIST_MAX];
+  size_t n = 0;
+  if (f->has_cmd)
+    n = array_strings(c, f->cmd_a, f->cmd_b, list, 0);
+  else if (f->has_path)
+    list[n++] = f->path;
+  n = array_strings(c, f->args_a, f->args_b, list, n);
+  return list_view(c, list, n);
+}
+
+/* Which part of a command line an array under this key holds: 1 the
+ * program, 2 its arguments, 0 neither. */
+static int command_role(const char *k, size_t n) {
+  if ((n == 7 && strncasecmp(k, "command", 7) == 0) || (n == 3 && strncasecmp(k, "cmd", 3) == 0) ||
+      (n == 10 && strncasecmp(k, "entrypoint", 10) == 0))
+    return 1;
+  return n == 4 && strncasecmp(k, "args", 4) == 0 ? 2 : 0;
 }
 
 /* An array of byte values, as journald writes a field that is not valid
@@ -586,23 +671,32 @@ static int close_container(jctx *c, char ch) {
   c->cur++;
   frame *f = &c->frames[--c->depth];
   c->path_len = f->path_len;
-  if (c->region_depth) {
-    if (c->depth + 1 != c->region_depth)
-      return 1;
-    c->region_depth = 0;
-    tok whole = {(uint32_t)c->region_start, (uint32_t)c->cur, 0, 0};
-    return sensitive_value(c, &whole, 1);
-  }
+  if (c->sens_depth == c->depth + 1)
+    c->sens_depth = 0;
   if (f->is_obj)
-    return object_view(c, f) && (!f->has_name || !f->has_value ||
-                                 named_pair(c, &f->name, &f->value));
+    return object_view(c, f) &&
+           (!f->has_name || !f->has_value || named_pair(c, &f->name, &f->value)) &&
+           (!f->has_args || (!f->has_cmd && !f->has_path) || command_view(c, f));
   if (f->bytes_ok && f->nbytes >= BYTES_MIN)
     return byte_array(c, f);
   if (!f->list_ok)
     return 1;
+  frame *parent = top(c);
+  if (parent && parent->is_obj && f->nlist) {
+    int role = command_role(c->rec->text + parent->ka, parent->kb - parent->ka);
+    if (role == 1) {
+      parent->has_cmd = 1;
+      parent->cmd_a = f->start;
+      parent->cmd_b = (uint32_t)c->cur;
+    } else if (role == 2) {
+      parent->has_args = 1;
+      parent->args_a = f->start;
+      parent->args_b = (uint32_t)c->cur;
+    }
+  }
   if (f->nlist == 2 && !named_pair(c, &f->list[0], &f->list[1]))
     return 0;
-  return f->nlist >= 2 ? list_view(c, f) : 1;
+  return f->nlist >= 2 ? list_view(c, f->list, f->nlist) : 1;
 }
 
 static int cb_start_map(void *ctx) { return open_container(ctx, '{'); }
@@ -664,7 +758,7 @@ static int parse(jctx *c, const char *text, size_t from) {
   c->cur = from;
   c->depth = 0;
   c->sens = c->member = c->has_key = 0;
-  c->region_depth = 0;
+  c->sens_depth = 0;
   c->path_len = 0;
   c->fail = FAIL_NONE;
   yajl_handle h = yajl_alloc(&callbacks, NULL, c);

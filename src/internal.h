@@ -315,6 +315,8 @@ lm_view *lm_fmt_string_view(lm_fmt_env *env, const lm_view *rec, size_t a, size_
  * pair worth reading (the value is read alone anyway). */
 int lm_fmt_text_has_keyword(lm_fmt_env *env, const char *key, size_t klen, const char *value,
                             size_t vlen) LM_HIDDEN;
+/* 1 when a rule keyword occurs in text (made-up text of a view). */
+int lm_fmt_has_keyword(lm_fmt_env *env, const char *text, size_t len) LM_HIDDEN;
 /* The parse stack of fmt_json.c, kept by the masker (freed with it). */
 void lm_fmt_json_free(void *frames) LM_HIDDEN;
 /* Queues a string's content as a record when it holds one (JSON, logfmt,
@@ -359,6 +361,12 @@ lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
 uint32_t *lm_keys_index(const lm_ruleset *set) LM_HIDDEN;
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) LM_HIDDEN;
 int lm_key_value_is_placeholder(const char *s, size_t len) LM_HIDDEN;
+/* What a sensitive key may hold without it being a secret: a placeholder,
+ * the key's own name or word, a file path, and with `code` (key=value
+ * text, where programs print their source) a reference or an identifier
+ * of code (value.c lm_value_is_code).  key may be NULL. */
+int lm_key_value_is_benign(const char *key, size_t klen, const char *v, size_t n,
+                           int code) LM_HIDDEN;
 
 /* The line path (line.c), shared by lm_masker_line, lm_masker_find,
  * lm_masker_prime and the stream's windows: spans of one line into

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define KEY_MAX 255
 
@@ -296,6 +297,68 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
     i = j;
   }
   return best >= 8 && best * 2 >= len;
+}
+
+/* The value is the key's own name or one of its words: password=password,
+ * SECRET_KEY=secret (a template or an example, not a secret). */
+static int word_of_key(const char *key, size_t klen, const char *v, size_t n) {
+  if (!key || n < 2)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)v[i]))
+      return 0;
+  /* the whole key, separators left out */
+  size_t j = 0, i = 0;
+  for (; i < klen && j <= n; i++)
+    if (!is_sep((unsigned char)key[i])) {
+      if (j == n || lower((unsigned char)key[i]) != lower((unsigned char)v[j]))
+        break;
+      j++;
+    }
+  if (i == klen && j == n)
+    return 1;
+  /* one word: between separators or at a camelCase step */
+  for (size_t w = 0; w < klen;) {
+    while (w < klen && is_sep((unsigned char)key[w]))
+      w++;
+    size_t e = w + 1;
+    while (e < klen && !is_sep((unsigned char)key[e]) &&
+           !(islower((unsigned char)key[e - 1]) && isupper((unsigned char)key[e])))
+      e++;
+    if (e <= klen && e - w == n && strncasecmp(key + w, v, n) == 0)
+      return 1;
+    w = e;
+  }
+  return 0;
+}
+
+/* An absolute or home-relative file path: what *_CREDENTIALS, *_FILE and
+ * the like name (/var/secrets/google/key.json), not the secret itself. */
+static int file_path(const char *v, size_t n) {
+  if (n < 4 || !(v[0] == '/' || (v[0] == '~' && v[1] == '/') || (v[0] == '.' && v[1] == '/')))
+    return 0;
+  size_t slashes = 0, last = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)v[i];
+    if (c == '/') {
+      if (i + 1 < n && v[i + 1] == '/')
+        return 0;
+      slashes++;
+      last = i;
+    } else if (!isalnum(c) && c != '.' && c != '_' && c != '-') {
+      return 0;
+    }
+  }
+  /* a file with an extension, or three levels of directories */
+  return slashes >= 2 && (memchr(v + last, '.', n - last) != NULL || slashes >= 3);
+}
+
+int lm_key_value_is_benign(const char *key, size_t klen, const char *v, size_t n, int code) {
+  /* a list's separator after a bare value (`password=password,`) */
+  while (n > 1 && (v[n - 1] == ',' || v[n - 1] == ';'))
+    n--;
+  return lm_key_value_is_placeholder(v, n) || word_of_key(key, klen, v, n) ||
+         file_path(v, n) || (code && lm_value_is_code(v, n, 0, n, 0));
 }
 
 /* Every sensitive key name, normalised, as written before the byte that

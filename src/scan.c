@@ -75,7 +75,7 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   }
   /* in a pair view the values are read alone: a keyword counts here only
    * where it touches a `path=` */
-  if (w->v && w->v->nmembers && inside_member(w->v, start, end))
+  if (w->v && w->v->kind == LM_VIEW_PAIR && w->v->nmembers && inside_member(w->v, start, end))
     return 0;
   lm_cands *c = w->c;
   if (c->record) {
