@@ -91,6 +91,9 @@ typedef struct lm_rule {
   int enabled;                     /* after `default:` and enable/disable */
   pcre2_code *block_end;
   pcre2_code *block_body;          /* NULL: the PEM body (block.c) */
+  int block_body_group;            /* its `secret` group: masked alone */
+  int block_keep_opener;           /* block-open: keep (the opener line stays) */
+  unsigned block_index;            /* position in the set's block_rules */
   unsigned block_max_lines;
   lm_rule_test *tests;
   size_t ntests;
@@ -109,6 +112,9 @@ typedef struct lm_literal {
 
 /* AC pattern ids: keyword k of the flattened keyword table, or a literal. */
 #define LM_AC_LITERAL_BIT 0x80000000u
+/* A block rule's bit in a candidate set (block rules past the 64th share
+ * the last bit: they run whenever it is set). */
+#define LM_BLOCK_BIT(index) (1ull << ((index) < 63 ? (index) : 63))
 /* Marks of encodings (decode.h LM_ENC_* in the low bits): the two first
  * bytes of every escape the decoders read, so that the keyword walk also
  * tells whether a line may hold encoded text (a superset: decode.c's
@@ -233,7 +239,7 @@ struct lm_masker {
 struct lm_cands {
   uint32_t *v;
   size_t n, cap;
-  int block;                       /* a block rule is among them */
+  uint64_t block;                  /* block rules among them (LM_BLOCK_BIT) */
   unsigned marks;                  /* LM_ENC_* bits of encoding marks seen */
   /* with `record`: every keyword occurrence (start, end, keyword id) in
    * text order, so that a part of the text knows its candidates without
@@ -324,9 +330,10 @@ void lm_fmt_json_free(void *frames) LM_HIDDEN;
 int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) LM_HIDDEN;
 
 /* Blocks (block.c): steps the masker's block state over the line's
- * contents, adding spans.  `openers`: some walk found a block rule
- * keyword.  Sets *flags bits LM_LINE_BLOCK.  0 or -1 (OOM). */
-int lm_block_line(lm_masker *m, int openers, unsigned *flags) LM_HIDDEN;
+ * contents, adding spans.  `openers`: the block rules some walk of the
+ * line found a keyword of (LM_BLOCK_BIT), the only ones tried.  Sets
+ * *flags bits LM_LINE_BLOCK.  0 or -1 (OOM). */
+int lm_block_line(lm_masker *m, uint64_t openers, unsigned *flags) LM_HIDDEN;
 /* 1 when text (one line of a block) looks like the body of rule r. */
 int lm_block_is_body(lm_masker *m, const lm_rule *r, const char *text, size_t len) LM_HIDDEN;
 

@@ -24,7 +24,7 @@ static const lm_view *decoded_view(lm_masker *m, const lm_view *v, unsigned enc)
 
 /* Reads one view: its candidate rules (walked here unless given) and
  * literals.  *openers set when a block rule is a candidate. */
-static int read_view(lm_masker *m, const lm_view *v, const lm_cands *given, int *openers) {
+static int read_view(lm_masker *m, const lm_view *v, const lm_cands *given, uint64_t *openers) {
   const lm_cands *c = given;
   if (!c) {
     /* a plain part of the line has the line's walk; others walk */
@@ -40,7 +40,7 @@ static int read_view(lm_masker *m, const lm_view *v, const lm_cands *given, int 
 /* Reads a record view and its decoded forms; returns the backslash-
  * decoded form (or the view itself) for the block machine. */
 static const lm_view *read_record(lm_masker *m, lm_view *v, const lm_cands *given,
-                                  int *openers) {
+                                  uint64_t *openers) {
   if (read_view(m, v, given, openers))
     return NULL;
   unsigned enc = m->lc.enc ? lm_encodings(v->text, v->len) : 0;
@@ -163,7 +163,7 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
   lm_lctx *lc = &m->lc;
   const lm_ruleset *set = m->set;
   int keys = m->only_rule < 0;
-  int openers = m->cand_line->block;
+  uint64_t openers = m->cand_line->block;
   /* values are block contents only where a block can be open or open;
    * views are read only where they could find what the line's walk did
    * not: a keyword, something encoded, or a keyword's name a JSON pair

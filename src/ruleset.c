@@ -593,6 +593,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
         pcre2_jit_compile(r->block_body, PCRE2_JIT_COMPLETE);
       if (!r->block_max_lines)
         r->block_max_lines = 200;
+      r->block_index = (unsigned)nblock;
       b.block_rules[nblock++] = (uint32_t)i;
     }
     any_drop |= lm_rule_mask(set, (uint32_t)i)->kind == LM_MASK_DROP;

@@ -126,7 +126,8 @@ static void finish(lm_masker *m, const char *text, size_t len, lm_cands *c) {
     if (!holds(text, len, rule->need[0]) || !holds(text, len, rule->need[1]))
       continue;
     c->v[k++] = r;
-    c->block |= rule->block_end != NULL;
+    if (rule->block_end)
+      c->block |= LM_BLOCK_BIT(rule->block_index);
   }
   c->n = k;
   /* rule order, so results never depend on keyword order in the line;
@@ -322,6 +323,9 @@ static int add_found(void *vctx, size_t s, size_t e) {
 
 int lm_scan_rules(lm_masker *m, const lm_view *v, const lm_cands *c) {
   for (size_t i = 0; i < c->n && !m->lc.limit; i++) {
+    /* an opener that stays (block-open: keep) is the block machine's */
+    if (m->set->rules[c->v[i]].block_keep_opener)
+      continue;
     add_ctx a = {&m->lc, v, c->v[i], LM_ORIGIN_RULE};
     int rc = lm_rule_matches(m, c->v[i], v, add_found, &a);
     if (rc < 0 || m->lc.oom)
