@@ -177,15 +177,13 @@ int leak_scan(const leak_detector *d, lm_masker *finder, const char *log, unsign
   if (lm_masker_find(finder, text, len, found, max, &count) != LM_OK)
     return scan_failed(finder, log, line, out);
   if (count > max) {
-    /* Rare: many secrets in one line; ask again with room for all. */
+    /* Rare: many secrets in one line; fetch them all (finding the line
+     * again would step its block state twice) */
     found = malloc(count * sizeof *found);
-    max = count;
-    if (!found || lm_masker_find(finder, text, len, found, max, &count) != LM_OK) {
+    if (!found || lm_masker_found(finder, 0, found, count, &count) != LM_OK) {
       free(found);
       return scan_failed(finder, log, line, out);
     }
-    if (count > max)
-      count = max;
   }
   size_t first_new = same_line_from <= out->n ? same_line_from : out->n;
   int rc = 0;

@@ -210,6 +210,7 @@ struct lm_masker {
   int only_rule;                   /* -1, or the one rule run (rule tests) */
   int allow_next;                  /* code input: the last line allowed this one */
   int found;                       /* lm_masker_find left its spans to render */
+  unsigned found_flags;            /* and the flags of its findings */
   lm_block block;
   lm_lctx lc;                      /* the line being masked */
   struct lm_cands *cand_line;      /* candidates of the raw line */

@@ -157,6 +157,33 @@ lm_status lm_masker_line(lm_masker *m, const char *line, size_t len, lm_line *ou
   return finish_line(m, line, len, flags, out);
 }
 
+/* Findings [first, first + max) of the line's spans into found; how many. */
+static size_t fill_found(const lm_masker *m, size_t first, lm_finding *found, size_t max) {
+  const lm_lctx *lc = &m->lc;
+  size_t k = 0;
+  for (size_t i = first; i < lc->spans.n && k < max; i++, k++) {
+    const lm_span *sp = &lc->spans.v[i];
+    found[k].start = sp->start;
+    found[k].end = sp->end;
+    found[k].rule = sp->label == LM_LITERAL ? (size_t)-1 : sp->label;
+    found[k].literal = sp->label == LM_LITERAL ? sp->literal : 0;
+    found[k].flags = m->found_flags;
+  }
+  return k;
+}
+
+lm_status lm_masker_found(const lm_masker *m, size_t first, lm_finding *found, size_t max,
+                          size_t *copied) {
+  if (!m || (max && !found))
+    return LM_ERR_ARG;
+  if (!m->found)
+    return LM_ERR_STATE;
+  size_t k = fill_found(m, first, found, max);
+  if (copied)
+    *copied = k;
+  return LM_OK;
+}
+
 lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding *found,
                          size_t max, size_t *count) {
   if (!m || (!line && len) || (max && !found))
@@ -179,14 +206,8 @@ lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding 
     allowed = m->allow_next || marker == 1;
     m->allow_next = marker == 2;
   }
-  for (size_t i = 0; i < lc->spans.n && i < max; i++) {
-    const lm_span *sp = &lc->spans.v[i];
-    found[i].start = sp->start;
-    found[i].end = sp->end;
-    found[i].rule = sp->label == LM_LITERAL ? (size_t)-1 : sp->label;
-    found[i].literal = sp->label == LM_LITERAL ? sp->literal : 0;
-    found[i].flags = flags | (allowed ? LM_FIND_ALLOWED : 0u);
-  }
+  m->found_flags = flags | (allowed ? LM_FIND_ALLOWED : 0u);
+  fill_found(m, 0, found, max);
   if (count)
     *count = lc->spans.n;
   m->found = 1;

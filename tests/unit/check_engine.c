@@ -348,6 +348,27 @@ START_TEST(overlaps_merge) {
   ck_assert_str_eq(lm_ruleset_rule_id(set, f[0].rule), "outer");
   ck_assert_uint_eq(f[1].start, 17);
   ck_assert_str_eq(lm_ruleset_rule_id(set, f[1].rule), "inner");
+  /* more findings than room: the rest fetched, the line counted once */
+  lm_totals before, after;
+  lm_masker_totals(m, &before);
+  ck_assert_int_eq(lm_masker_find(m, "a key=12345678 b ABCD1234", 25, f, 1, &n), LM_OK);
+  ck_assert_uint_eq(n, 2);
+  lm_finding rest[4];
+  size_t got = 9;
+  ck_assert_int_eq(lm_masker_found(m, 1, rest, 4, &got), LM_OK);
+  ck_assert_uint_eq(got, 1);
+  ck_assert_uint_eq(rest[0].start, 17);
+  ck_assert_int_eq(lm_masker_found(m, 0, rest, 4, &got), LM_OK);
+  ck_assert_uint_eq(got, 2);
+  ck_assert_uint_eq(rest[0].start, 6);
+  ck_assert_int_eq(lm_masker_found(m, 5, rest, 4, &got), LM_OK);
+  ck_assert_uint_eq(got, 0);
+  lm_masker_totals(m, &after);
+  ck_assert_uint_eq(after.lines, before.lines + 1);
+  ck_assert_int_eq(lm_masker_found(m, 0, NULL, 1, &got), LM_ERR_ARG);
+  /* only right after a find */
+  ck_assert_int_eq(lm_masker_line(m, "x", 1, &out), LM_OK);
+  ck_assert_int_eq(lm_masker_found(m, 0, rest, 4, &got), LM_ERR_STATE);
   lm_masker_free(m);
   lm_ruleset_free(set);
 }

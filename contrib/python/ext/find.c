@@ -63,28 +63,9 @@ static int found_add(struct found *f, const lm_finding *x, size_t n, unsigned lo
   return 0;
 }
 
-/* Where the lines before `pos` that can change how the line at `pos` is
- * masked begin (lm_ruleset_context_lines of them): priming with more would
- * cost time quadratic in a text of many crowded lines. */
-static size_t context_start(const lm_ruleset *set, const char *text, size_t pos)
-{
-  size_t lines = lm_ruleset_context_lines(set), i = pos;
-  if (lines == 0)
-    return pos;
-  /* text[pos - 1] is the '\n' ending the previous line */
-  while (i > 1) {
-    if (text[i - 2] == '\n' && --lines == 0)
-      return i - 1;
-    i--;
-  }
-  return 0;
-}
-
-/* Every finding of every line of text.  A line with more than FIND_FIRST
- * findings is found again by a fresh state primed with the lines before
- * it, so the pooled state's counters count it once. */
-static lm_status find_text(const lm_ruleset *set, const char *format, lm_masker *m,
-                           const char *text, size_t len, struct found *f)
+/* Every finding of every line of text; a line with more than FIND_FIRST
+ * fetches the rest from the masker (lm_masker_found). */
+static lm_status find_text(lm_masker *m, const char *text, size_t len, struct found *f)
 {
   lm_finding first[FIND_FIRST];
   lm_masker_reset(m);
@@ -103,18 +84,11 @@ static lm_status find_text(const lm_ruleset *set, const char *format, lm_masker 
         return LM_ERR_NOMEM;
     } else {
       lm_finding *all = malloc(count * sizeof *all);
-      lm_masker *again = lm_masker_new(set);
-      size_t count2 = 0;
-      st = all && again ? lm_masker_set_format(again, format) : LM_ERR_NOMEM;
-      if (st == LM_OK && pos > 0)
-        st = lm_masker_prime(again, text + context_start(set, text, pos),
-                             pos - context_start(set, text, pos));
-      if (st == LM_OK)
-        st = lm_masker_find(again, text + pos, end - pos, all, count, &count2);
-      if (st == LM_OK && found_add(f, all, count2 < count ? count2 : count, line, pos) < 0)
+      size_t got = 0;
+      st = all ? lm_masker_found(m, 0, all, count, &got) : LM_ERR_NOMEM;
+      if (st == LM_OK && found_add(f, all, got, line, pos) < 0)
         st = LM_ERR_NOMEM;
       free(all);
-      lm_masker_free(again);
       if (st != LM_OK)
         return st;
     }
@@ -161,10 +135,10 @@ PyObject *lmpy_masker_find(MaskerObject *self, PyObject *arg)
   if (m) {
     if ((size_t)len >= MIN_RELEASE) {
       Py_BEGIN_ALLOW_THREADS
-      st = find_text(self->set, self->format, m, p, (size_t)len, &f);
+      st = find_text(m, p, (size_t)len, &f);
       Py_END_ALLOW_THREADS
     } else {
-      st = find_text(self->set, self->format, m, p, (size_t)len, &f);
+      st = find_text(m, p, (size_t)len, &f);
     }
     if (st != LM_OK) {
       detail = lm_masker_error(m);
