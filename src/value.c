@@ -55,7 +55,7 @@ static int field_follows(const char *t, size_t len, size_t i) {
   return letters >= 2;
 }
 
-size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
+size_t lm_value_end(const char *t, size_t len, size_t s) {
   size_t kend, ks = key_start(t, s, &kend);
   char before = ks > 0 ? t[ks - 1] : 0;
   /* a query string: ?k=v&k2=v2 (and ;-separated matrix parameters) */
@@ -97,8 +97,6 @@ size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
         depth[k]--;
     }
   }
-  /* sentence punctuation glued to the end is not part of the value */
-  (void)e;
   return i > s ? i : s;
 }
 
@@ -177,8 +175,7 @@ static int dotted_names(const char *v, size_t n) {
   return 1;
 }
 
-int lm_value_is_code(const char *t, size_t len, size_t s, size_t e, int code) {
-  (void)len;
+int lm_value_is_code(const char *t, size_t s, size_t e, int code) {
   const char *v = t + s;
   size_t n = e - s;
   if (n == 0)
