@@ -70,7 +70,9 @@ size_t lm_value_end(const char *t, size_t len, size_t s) {
     unsigned char c = (unsigned char)t[i];
     if (is_blank_or_quote(c) || c == '<')
       break;
-    if ((c == '&' || c == '#') && query)
+    /* (a '#' would start a URL's fragment, but a logged request carries
+     * none: there it is a byte of the value, and a value cut at it leaks) */
+    if (c == '&' && query)
       break;
     if ((c == '@' || c == '/') && userinfo)
       break;
