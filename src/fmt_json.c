@@ -286,7 +286,7 @@ static int sensitive_value(jctx *c, const char *key, size_t klen, const tok *t, 
       s = v->text;
       n = v->len;
     }
-    if (lm_key_value_is_benign(key, klen, s, n, 0))
+    if (lm_key_value_is_benign(key, klen, s, n, 0) || (c->env->code && lm_value_is_example(s, n)))
       return 1;
   }
   if (token && lm_region_add_view(lc, c->rec, t->a, t->b, LM_REG_TOKEN, 0))

@@ -127,7 +127,7 @@ int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
         (p.quoted && (LM_VEC_PUSH(lc, lc->views, val) || lm_fmt_maybe_record(env, val))))
       return -1;
     if (env->keys && lm_key_is_sensitive(env->set, l + p.ks, p.ke - p.ks) &&
-        !lm_key_value_is_benign(l + p.ks, p.ke - p.ks, val->text, val->len, 1) &&
+        !lm_key_value_is_benign(l + p.ks, p.ke - p.ks, val->text, val->len, env->code ? 2 : 1) &&
         lm_span_add_view(lc, rec, p.vs, p.ve, lm_label(env->set, LM_LBL_LOGFMT_KEY), 0,
                          LM_ORIGIN_LABEL))
       return -1;

@@ -110,7 +110,7 @@ static int structured_data(lm_fmt_env *env, const lm_view *rec, size_t *i, int a
           pc[np++] = (lm_piece){val, NULL, 0, lm_view_needs_quotes(val)};
         }
         if (env->keys && lm_key_is_sensitive(env->set, l + ns, ne - ns) &&
-            !lm_key_value_is_benign(l + ns, ne - ns, val->text, val->len, 1) &&
+            !lm_key_value_is_benign(l + ns, ne - ns, val->text, val->len, env->code ? 2 : 1) &&
             lm_span_add_view(lc, rec, vs, j, lm_label(env->set, LM_LBL_SYSLOG_KEY), 0,
                              LM_ORIGIN_LABEL))
           return -2;

@@ -52,6 +52,14 @@ size_t lm_value_end(const char *text, size_t len, size_t s) LM_HIDDEN;
  * identifier naming the secret (`raw_password`) or repeating its key;
  * with `code` set (source files) any identifier without digits too. */
 int lm_value_is_code(const char *text, size_t s, size_t e, int code) LM_HIDDEN;
+/* 1 when a value is what source code uses as an example password or a
+ * name: lower-case words joined by _ - . or a space, maybe followed by up
+ * to 4 digits (secret, password1, top_secret, django.contrib.auth); with
+ * LM_INPUT_CODE only. */
+int lm_value_is_example(const char *v, size_t n) LM_HIDDEN;
+/* 1 for an upper-case word without digits (WITHCOORD, MAX_RETRIES): in
+ * source a constant's name or value, for generic rules. */
+int lm_value_is_constant(const char *v, size_t n) LM_HIDDEN;
 /* 1 when the line carries an inline allow marker (logmask:allow, ...);
  * 2 when it marks the next line (pragma: allowlist nextline secret). */
 int lm_allow_marker(const char *text, size_t len) LM_HIDDEN;
@@ -286,6 +294,7 @@ typedef struct lm_fmt_env {
   int read;                        /* views could find something: a keyword,
                                       an encoding, or a keyword's name */
   int names;                       /* a keyword's name stands as a JSON name */
+  int code;                        /* LM_INPUT_CODE: the line is source */
   const struct lm_cands *walk;     /* the line's keyword walk (its hits) */
   void **frames;                   /* fmt_json.c's parse stack, kept by the masker */
   lm_buf *dec;                     /* scratch for decoding strings */
@@ -370,9 +379,11 @@ uint32_t *lm_keys_index(const lm_ruleset *set) LM_HIDDEN;
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) LM_HIDDEN;
 int lm_key_value_is_placeholder(const char *s, size_t len) LM_HIDDEN;
 /* What a sensitive key may hold without it being a secret: a placeholder,
- * the key's own name or word, a file path, and with `code` (key=value
+ * the key's own name or word, a file path, and with `code` 1 (key=value
  * text, where programs print their source) a reference or an identifier
- * of code (value.c lm_value_is_code).  key may be NULL. */
+ * of code (value.c lm_value_is_code); with `code` 2 (LM_INPUT_CODE) also a
+ * string literal holding an example word (lm_value_is_example) and any
+ * identifier.  key may be NULL. */
 int lm_key_value_is_benign(const char *key, size_t klen, const char *v, size_t n,
                            int code) LM_HIDDEN;
 

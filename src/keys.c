@@ -357,8 +357,19 @@ int lm_key_value_is_benign(const char *key, size_t klen, const char *v, size_t n
   /* a list's separator after a bare value (`password=password,`) */
   while (n > 1 && (v[n - 1] == ',' || v[n - 1] == ';'))
     n--;
+  /* source: a literal the pair's reader cut at a space is the rules'
+   * to judge (EMAIL_HOST_PASSWORD='not empty password') */
+  if (code == 2 && n >= 1 && (v[0] == '\'' || v[0] == '"') && (n == 1 || v[n - 1] != v[0]))
+    return 1;
+  if (code == 2 && n >= 2 && (v[0] == '\'' || v[0] == '"') && v[n - 1] == v[0]) {
+    /* source: a string literal, judged by what it holds */
+    v++;
+    n -= 2;
+    if (lm_value_is_example(v, n))
+      return 1;
+  }
   return lm_key_value_is_placeholder(v, n) || word_of_key(key, klen, v, n) ||
-         file_path(v, n) || (code && lm_value_is_code(v, 0, n, 0));
+         file_path(v, n) || (code && lm_value_is_code(v, 0, n, code == 2));
 }
 
 /* Every sensitive key name, normalised, as written before the byte that

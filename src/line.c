@@ -177,6 +177,7 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
                         lm_hides_letters(line, len, lc->enc),
                     m->cand_line->n || lc->enc || names || bytes,
                     names,
+                    m->input == LM_INPUT_CODE,
                     m->cand_line,
                     &m->json_frames,
                     &m->dec,

@@ -3,6 +3,7 @@
  * then each candidate rule's regex, its secret validated (allow list,
  * placeholders, entropy, check, code), mapped back to raw spans. */
 #include "internal.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,6 +231,13 @@ static int is_quote(char c) { return c == '"' || c == '\''; }
 /* The secret a rule matched is kept only when it is not a placeholder,
  * not allowed, long enough, random enough, passes the rule's check and,
  * for a bare value, is not code. */
+static int literal_closes(const char *t, size_t e, size_t len, char quote) {
+  for (; e < len && t[e] != ' ' && t[e] != '\t'; e++)
+    if (t[e] == quote)
+      return 1;
+  return 0;
+}
+
 static int accept_secret(lm_masker *m, const lm_rule *r, const char *text, size_t len,
                          size_t s, size_t e) {
   const char *sec = text + s;
@@ -248,6 +256,47 @@ static int accept_secret(lm_masker *m, const lm_rule *r, const char *text, size_
   if (r->value_end == LM_VALUE_END_TOKEN && !(s > 0 && is_quote(text[s - 1])) &&
       lm_value_is_code(text, s, e, m->input == LM_INPUT_CODE))
     return 0;
+  /* In source, the generic rules (a value after a sensitive name) meet
+   * tests, defaults and code far more often than secrets; a provider's
+   * token or the password of a URL's userinfo (user:pw@host) is judged by
+   * its shape alone. */
+  int generic = r->value_end == LM_VALUE_END_TOKEN ||
+                (r->group && (strcmp(r->group, "generic") == 0 ||
+                              strcmp(r->group, "database") == 0));
+  if (m->input == LM_INPUT_CODE && generic && !(e < len && text[e] == '@')) {
+    /* a quoted value is a string literal, closed by its quote within the
+     * word (curl -u "pw:"); else the quote was the end of another string
+     * ({% translate 'New password:' %}) */
+    if (s > 0 && is_quote(text[s - 1]) && !literal_closes(text, e, len, text[s - 1]))
+      return 0;
+    /* judged without the punctuation that ends a clause or a call */
+    size_t cn = n;
+    while (cn > 1 && strchr(",;.:)", sec[cn - 1]))
+      cn--;
+    /* 'secret', 'password1', 'test123': a test's example word; an
+     * upper-case constant (WITHCOORD); a bare value that is code
+     * (`var camelKey = key`, a `selector` in a docstring, c->argv[1]) */
+    if (lm_value_is_example(sec, cn) || lm_value_is_constant(sec, cn))
+      return 0;
+    int quoted = s > 0 && is_quote(text[s - 1]);
+    /* a bare value is judged by its first operand (self.secret or
+     * settings.SECRET_KEY, session_key).exists()) */
+    size_t operand = cn;
+    for (size_t i = 0; !quoted && i < cn; i++)
+      if (sec[i] == ' ' || sec[i] == '\t' || sec[i] == ')') {
+        operand = i;
+        break;
+      }
+    if (r->value_end != LM_VALUE_END_TOKEN && !quoted && operand > 0 &&
+        lm_value_is_code(text, s, s + operand, 1))
+      return 0;
+    /* a literal of three words or more is prose or a query */
+    size_t spaces = 0;
+    for (size_t i = 0; quoted && i < cn; i++)
+      spaces += sec[i] == ' ';
+    if (spaces >= 2)
+      return 0;
+  }
   return 1;
 }
 

@@ -187,9 +187,27 @@ int lm_value_is_code(const char *t, size_t s, size_t e, int code) {
       (n >= 2 && v[0] == '{' && v[1] == '{') || (n >= 2 && v[0] == '%' && v[1] == '(') ||
       (v[0] == '<' && v[n - 1] == '>'))
     return 1;
+  /* in source: jQuery's $.x, a parenthesised expression, a regex literal
+   * (/…/g), an HTML tag, a `code span` */
+  if (code && ((n >= 2 && v[0] == '$' && v[1] == '.') || v[0] == '(' ||
+               (n >= 3 && v[0] == '/' && memchr(v + 1, '/', n - 1) &&
+                (v[n - 1] == '/' || v[n - 1] == ';' || islower((unsigned char)v[n - 1])) &&
+                memchr(v, '\\', n)) ||
+               (n >= 2 && v[0] == '<' && isalpha((unsigned char)v[1])) ||
+               (n >= 2 && v[0] == '`' && v[n - 1] == '`')))
+    return 1;
   size_t i = 0, dots = 0, digits = 0;
   int ident = isalpha((unsigned char)v[0]) || v[0] == '_';
-  while (ident && i < n && (ident_byte((unsigned char)v[i]) || v[i] == '.')) {
+  while (ident && i < n && (ident_byte((unsigned char)v[i]) || v[i] == '.' ||
+                            (code && v[i] == '-' && i + 1 < n && v[i + 1] == '>'))) {
+    if (v[i] == '-') { /* C's and PHP's ptr->member */
+      i++;
+      if (i + 1 >= n || !(isalpha((unsigned char)v[i + 1]) || v[i + 1] == '_'))
+        break;
+      dots++;
+      i++;
+      continue;
+    }
     if (v[i] == '.') {
       /* each part of a path starts like an identifier */
       if (i + 1 >= n || !(isalpha((unsigned char)v[i + 1]) || v[i + 1] == '_'))
@@ -206,16 +224,94 @@ int lm_value_is_code(const char *t, size_t s, size_t e, int code) {
     return 1;
   if (i < n && v[i] == '(' && i + 1 < n && v[n - 1] == ')' && dots)
     return 1;
+  /* a subscript by a quoted name or a number: settings['PASSWORD'],
+   * os.environ["TOKEN"], args[1] */
+  while (i < n && v[i] == '[') {
+    size_t j = i + 1;
+    if (j < n && (v[j] == '\'' || v[j] == '"')) {
+      char q = v[j++];
+      while (j < n && v[j] != q && (ident_byte((unsigned char)v[j]) || v[j] == '-' || v[j] == '.'))
+        j++;
+      if (j >= n || v[j] != q)
+        return 0;
+      j++;
+    } else {
+      /* a number, or in source any index expression: argv[++j] */
+      while (j < n && (isdigit((unsigned char)v[j]) ||
+                       (code && (ident_byte((unsigned char)v[j]) || v[j] == '+' || v[j] == '-'))))
+        j++;
+    }
+    if (j >= n || v[j] != ']' || j == i + 1)
+      return 0;
+    i = j + 1;
+    dots++; /* as a path: settings['PASSWORD'] reads as settings.PASSWORD */
+    if (i == n)
+      return 1;
+    if (code && i + 2 < n && v[i] == '-' && v[i + 1] == '>') {
+      /* argv[j]->ptr */
+      i += 2;
+      while (i < n && ident_byte((unsigned char)v[i]))
+        i++;
+      if (i == n)
+        return 1;
+    }
+  }
   if (i != n)
     return 0;
   /* settings.EMAIL_HOST_PASSWORD, self.password, os.environ: parts that
    * read as names (eTHh.lXREsG is a password) */
-  if (dots && !digits && dotted_names(v, n))
+  if (dots && (code || !digits) && dotted_names(v, n))
     return 1;
   if (repeats_key(t, s, v, n) || names_a_secret(v, n))
     return 1;
-  /* in source files an identifier without digits is a variable */
-  return code && !digits && !dots;
+  /* in source files an identifier without digits is a variable when it
+   * reads as a name (yqDVtkqPECriaLRi is a password) */
+  return code && !digits && !dots && dotted_names(v, n);
+}
+
+int lm_value_is_constant(const char *v, size_t n) {
+  if (n < 2 || n > 32 || !isupper((unsigned char)v[0]))
+    return 0;
+  size_t digits = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)v[i];
+    if (isdigit(c))
+      digits++;
+    else if (!isupper(c) && c != '_')
+      return 0;
+  }
+  return digits == 0;
+}
+
+int lm_value_is_example(const char *v, size_t n) {
+  /* lower-case words joined by _ - . or a space (top_secret, a_password,
+   * django.contrib.auth, not empty password), maybe with a short number
+   * after them: random passwords mix digits in, or capitals */
+  if (n > 40)
+    return 0;
+  size_t i = 0, longest = 0;
+  while (i < n && v[i] == '_')
+    i++;
+  for (;;) {
+    size_t w = i;
+    while (i < n && islower((unsigned char)v[i]))
+      i++;
+    if (i == w)
+      return 0;
+    if (i - w > longest)
+      longest = i - w;
+    if (i + 1 < n && strchr("_-. ", v[i]) && islower((unsigned char)v[i + 1])) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  size_t digits = 0;
+  while (i < n && isdigit((unsigned char)v[i])) {
+    i++;
+    digits++;
+  }
+  return i == n && digits <= 4 && longest >= 3;
 }
 
 int lm_allow_marker(const char *t, size_t len) {

@@ -46,6 +46,44 @@ $(cat "$T/out")"
 grep -q '^logmask scan: 0 new findings (0 accepted by the baseline, 0 allowed inline) in 3 files' "$T/err" ||
   fail "code context summary: $(cat "$T/err")"
 
+# Tests, defaults and prose in source: example words, snake_case and
+# dotted names, constants, expressions, quotes that close another string,
+# literals of three words.  Each is a finding in a log.
+cat > code/test_auth.py <<'EOF'
+password = "secret"
+cls.u6 = User.objects.create(username='x', password='password123')
+DATABASES = {"default": {"PASSWORD": "top_secret"}}
+SESSION_KEY = '_auth_user_id'
+'django.contrib.auth': 'django.contrib.auth.migrations',
+redis_password = WITHCOORD
+self.secret = self.secret or settings.SECRET_KEY
+return qs.filter(session_key=session_key).exists()
+<label>{% translate 'New password:' %}</label>
+EMAIL_HOST_PASSWORD='not empty password',
+EOF
+status=0
+$SCAN code/test_auth.py > "$T/out" 2> "$T/err" || status=$?
+[ "$status" -eq 0 ] || fail "examples in source: exit $status, findings:
+$(cat "$T/out")"
+cp code/test_auth.py examples.log
+status=0
+$SCAN examples.log > "$T/out" 2>/dev/null || status=$?
+[ "$status" -eq 1 ] && grep -q '^examples.log:2:' "$T/out" && grep -q '^examples.log:10:' "$T/out" ||
+  fail "example words in a log: exit $status, $(cat "$T/out")"
+
+# Shapes no example has stay findings in source: a URL's userinfo (judged
+# by its place), a mixed-case random word, curl -u "pw:", digits inside.
+cat > code/shapes.sh <<'EOF'
+REDIS_URL=redis://app:deadbeef@cache.internal:6379/0
+curl -u developer:yqDVtkqPECriaLRi https://api.example.com/
+curl -u "d2LkV78zLx!t:" https://localhost:9200
+export DB_PASSWORD=m42ploz2wd
+EOF
+status=0
+$SCAN code/shapes.sh > "$T/out" 2>/dev/null || status=$?
+[ "$status" -eq 1 ] && [ "$(cut -d: -f2 "$T/out" | tr '\n' ' ')" = "1 2 3 4 " ] ||
+  fail "secret shapes in source: exit $status, $(cat "$T/out")"
+
 # Real secrets in the same files are still found.
 cat > code/settings.py <<'EOF'
 DATABASES = {"default": {"PASSWORD": "Xk9mQ2zLpW7vR4tNc"}}
