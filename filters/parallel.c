@@ -45,6 +45,7 @@ struct parallel {
   const lm_ruleset *set;
   size_t context_lines;
   size_t max_line, overlap;
+  size_t job_size; /* bytes per job: CHUNK, smaller only in tests */
   unsigned nworkers;
   struct worker *workers;
   struct job *slots;
@@ -155,6 +156,16 @@ struct parallel *parallel_new(const lm_ruleset *set, const char *format, unsigne
   p->context_lines = lm_ruleset_context_lines(set);
   p->max_line = max_line;
   p->overlap = overlap;
+  /* Tests set LOGMASK_TEST_JOB_SIZE (1: one line a job) to put a job cut
+   * at every line, where -j N must still equal -j 1. */
+  p->job_size = CHUNK;
+  const char *test_size = getenv("LOGMASK_TEST_JOB_SIZE");
+  if (test_size && *test_size) {
+    char *end;
+    unsigned long v = strtoul(test_size, &end, 10);
+    if (*end == '\0' && v >= 1 && v < CHUNK)
+      p->job_size = v;
+  }
   /* Output goes in input order, so one slow job holds up the ones after
    * it; four queued jobs per worker keep the others busy meanwhile (two
    * left workers idle 15 % of the time). */
@@ -335,10 +346,10 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
         bytes_set(&job->prime, prime.data, prime.len) != 0)
       goto oom;
     carry.len = 0;
-    /* fill the job with at least CHUNK bytes, up to a line end */
+    /* fill the job with at least job_size bytes, up to a line end */
     const char *cut = NULL;
     while (!eof) {
-      if (job->in.len >= CHUNK &&
+      if (job->in.len >= p->job_size &&
           (cut = memrchr(job->in.data, '\n', job->in.len)) != NULL)
         break;
       if (job->in.len >= MAX_CUT)
@@ -350,7 +361,10 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
       }
       if (bytes_reserve(&job->in, CHUNK) != 0)
         goto oom;
-      ssize_t n = read(fd, job->in.data + job->in.len, job->in.cap - job->in.len);
+      size_t want = job->in.cap - job->in.len;
+      if (p->job_size < CHUNK && want > p->job_size)
+        want = p->job_size;
+      ssize_t n = read(fd, job->in.data + job->in.len, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0) {
