@@ -76,4 +76,10 @@ printf 'short one\nshort three\n' | cmp -s - "$T/drop.out" ||
   { cat "$T/drop.out" >&2; fail "--mask drop: not exactly the short clean lines"; }
 tr -d ' \n' < "$T/drop.stats" | grep -q '"id":"line-too-long","lines_tested":[0-9]*,"matches":2' ||
   { cat "$T/drop.stats" >&2; fail "--mask drop: two long lines not counted under line-too-long"; }
+# A limit under the library's minimum (LM_MAX_LINE_MIN, 64) is a usage
+# error at option parsing (exit 2, naming the option), not an input error.
+status=0
+echo x | "$LOGMASK" --max-line 63 > /dev/null 2> "$T/err" || status=$?
+[ "$status" -eq 2 ] && grep -q -- '--max-line' "$T/err" && status=0 || status=1
+expect longline/max-line-minimum "$status" "--max-line 63: $(cat "$T/err")"
 echo "long lines: ok"
