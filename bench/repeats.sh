@@ -100,15 +100,15 @@ measure() {
     t=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')
     if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
       best=$t
-      kb=$k
+      peak=$k
     fi
   done
-  echo "$best $kb"
+  echo "$best $peak"
 }
 
 printf 'LitSecret-4711-Zq8v\n' > "$T/literals"
 : > "$T/empty"
-read -r start startkb <<EOF
+read -r start startrss <<EOF
 $(measure "$T/empty" "$LOGMASK" --literals "$T/literals")
 EOF
 printf '%-24s %6s %9s %8s %7s %9s %9s %7s\n' input MB logmask-s MB/s RSS-MB sed-MB/s perl-MB/s vs-sed
@@ -117,17 +117,17 @@ for name in $names; do
   gen "$name" > "$T/in" || exit 2
   size=$(wc -c < "$T/in")
   set -- "$LOGMASK" --literals "$T/literals"
-  read -r secs kb <<EOF
+  read -r secs rss <<EOF
 $(measure "$T/in" "$@")
 EOF
-  read -r ssecs skb <<EOF
+  read -r ssecs srss <<EOF
 $(measure "$T/in" sed 's/password=[^ ]*/password=X/g')
 EOF
-  read -r psecs pkb <<EOF
+  read -r psecs prss <<EOF
 $(measure "$T/in" perl -pe 's/password=\S*/password=X/g')
 EOF
   secs=$(awk -v t="$secs" -v s="$start" 'BEGIN { printf "%.3f", t - s }')
-  line=$(awk -v n="$name" -v b="$size" -v t="$secs" -v k="$kb" -v st="$ssecs" -v pt="$psecs" 'BEGIN {
+  line=$(awk -v n="$name" -v b="$size" -v t="$secs" -v k="$rss" -v st="$ssecs" -v pt="$psecs" 'BEGIN {
     # a run under the clock tick counts as one tick
     if (t < 0.01) t = 0.01; if (st < 0.01) st = 0.01; if (pt < 0.01) pt = 0.01
     mbs = b / 1e6 / t; smbs = b / 1e6 / st; pmbs = b / 1e6 / pt
