@@ -4,8 +4,8 @@
 #
 # Usage: bench/run.sh [--size 256M] [--rules N] [--format mixed|all] [--runs 5]
 #                     [--seed 1] [--py-size 16M] [--jobs N] [--keep]
-# (--jobs: also time logmask -j N; default the number of CPUs when the
-# filter has -j)
+# (logmask is timed on one thread, -j 1, and with its default -j, one
+# thread per CPU up to 8 or LOGMASK_JOBS; --jobs N times -j N instead)
 #
 # Every measurement is the wall time of a whole pipeline
 #     cat CORPUS | TOOL > OUTFILE
@@ -260,21 +260,33 @@ add "python3 re, one sub per rule$py_note" "$(wc -c < "$py_in")" "$slow_runs" \
   'cat "$PY_IN" | python3 "$T/mask.py" "$T/py.rules" > "$T/out.py"'
 lm_args=
 if [ "$extra" -gt 0 ]; then lm_args="-r $T/extra.rules"; fi
+# The reference row is one thread; a filter from before -j has only that.
+lm_j1=
+if [ -n "$logmask" ] && "$logmask" --help 2>&1 | grep -q -- '--jobs'; then lm_j1="-j 1"; fi
+lm_args="$lm_j1${lm_args:+ $lm_args}"
+lm_name="logmask${lm_j1:+ $lm_j1}"
 export LM_ARGS=$lm_args
 if [ -n "$logmask" ]; then
-  add "logmask" "$corpus_bytes" "$runs" 'cat "$CORPUS" | "$LOGMASK_BIN" $LM_ARGS > "$T/out.logmask"'
+  add "$lm_name" "$corpus_bytes" "$runs" 'cat "$CORPUS" | "$LOGMASK_BIN" $LM_ARGS > "$T/out.logmask"'
   # The plain-text path alone, next to the default per-line format detection.
   if "$logmask" --help 2>&1 | grep -q -- '--format'; then
     add "logmask --format text" "$corpus_bytes" "$runs" \
       'cat "$CORPUS" | "$LOGMASK_BIN" --format text $LM_ARGS > "$T/out.logmask-text"'
   fi
-  # -j N (default: one job per CPU) once the filter has it
-  if [ -z "$jobs" ] && [ "$(nproc)" -gt 1 ] && "$logmask" --help 2>&1 | grep -q -- '--jobs'; then
-    jobs=$(nproc)
-  fi
-  if [ -n "$jobs" ]; then
-    export LM_JOBS=$jobs
-    add "logmask -j $jobs" "$corpus_bytes" "$runs" 'cat "$CORPUS" | "$LOGMASK_BIN" -j "$LM_JOBS" $LM_ARGS > "$T/out.logmask-j"'
+  # Threads: -j N when asked, else the filter's default (what it picks is
+  # printed in the row: LOGMASK_JOBS, else one per CPU up to 8).
+  if [ -n "$lm_j1" ]; then
+    export LM_ARGS_J=${lm_args#-j 1}
+    if [ -n "$jobs" ]; then
+      export LM_JOBS=$jobs
+      add "logmask -j $jobs" "$corpus_bytes" "$runs" \
+        'cat "$CORPUS" | "$LOGMASK_BIN" -j "$LM_JOBS" $LM_ARGS_J > "$T/out.logmask-j"'
+    else
+      jobs=${LOGMASK_JOBS:-$(nproc)}
+      [ "$jobs" -gt 8 ] && [ -z "${LOGMASK_JOBS:-}" ] && jobs=8
+      add "logmask, default -j ($jobs here)" "$corpus_bytes" "$runs" \
+        'cat "$CORPUS" | "$LOGMASK_BIN" $LM_ARGS_J > "$T/out.logmask-j"'
+    fi
   fi
 fi
 
@@ -324,7 +336,7 @@ rate_of() {  # MB/s of the tool named $1, or empty
   echo ""
 }
 perl_rate=$(rate_of "perl -pe")
-lm_rate=$(rate_of "logmask")
+lm_rate=$(rate_of "$lm_name")
 floor_rate=$(rate_of "cat | cat (pipe floor)")
 
 # ---------------------------------------------------------------- RSS
@@ -355,9 +367,16 @@ if [ -n "$logmask" ]; then
   rss_x4=$(peak_rss "$corpus" "$corpus" "$corpus" "$corpus")
   rss_how="GNU time %M"; [ -x /usr/bin/time ] || rss_how="VmHWM polled from /proc"
   mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-  rss_report=$(printf 'logmask peak RSS (%s): %s KiB with %s MiB in, %s KiB with %s MiB, %s KiB with %s MiB' \
-    "$rss_how" "$rss_small" "$(mib "$(wc -c < "$T/rss.slice")")" "$rss_full" "$(mib "$corpus_bytes")" \
+  rss_report=$(printf '%s peak RSS (%s): %s KiB with %s MiB in, %s KiB with %s MiB, %s KiB with %s MiB' \
+    "$lm_name" "$rss_how" "$rss_small" "$(mib "$(wc -c < "$T/rss.slice")")" "$rss_full" "$(mib "$corpus_bytes")" \
     "$rss_x4" "$(mib $(( 4 * corpus_bytes )))")
+  if [ -n "$lm_j1" ]; then
+    lm_args=${LM_ARGS_J:-}
+    [ -n "${LM_JOBS:-}" ] && lm_args="-j $LM_JOBS $lm_args"
+    rss_report="$rss_report
+logmask -j $jobs peak RSS: $(peak_rss "$corpus") KiB with $(mib "$corpus_bytes") MiB in"
+    lm_args=$LM_ARGS
+  fi
 fi
 
 # ---------------------------------------------------------------- leaks

@@ -1,7 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading and writing the scan baseline; see baseline.h.
  *
  * {"version": 1, "fingerprint": "sha256",
- *  "findings": [{"path": "...", "rule": "...", "fingerprint": "..."}, ...]} */
+ *  "findings": [{"path": "...", "line": 3, "rule": "...", "fingerprint": "...",
+ *                "audit": "secret"}, ...]}
+ * "line" and "audit" are optional when read; "path" is path_escape()d. */
 #include <config.h>
 
 #include "baseline.h"
@@ -14,6 +17,8 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
+
+#include "scan_preview.h"
 
 /* A baseline beyond this is not one we wrote. */
 #define BASELINE_MAX_BYTES ((size_t)256 * 1024 * 1024)
@@ -33,6 +38,17 @@ static int entry_order(const void *a, const void *b)
 {
   const struct baseline_entry *x = a, *y = b;
   return entry_cmp(x->path, x->rule, x->fingerprint, y->path, y->rule, y->fingerprint);
+}
+
+/* entry_order, then the order the entries were gathered in (`seen`). */
+static int entry_order_seen(const void *a, const void *b)
+{
+  int c = entry_order(a, b);
+  if (c == 0) {
+    const struct baseline_entry *x = a, *y = b;
+    c = (x->seen > y->seen) - (x->seen < y->seen);
+  }
+  return c;
 }
 
 void baseline_free(struct baseline *b)
@@ -69,9 +85,14 @@ static int is_fingerprint(const char *s)
 }
 
 /* The whole file, NUL-terminated; NULL after reporting. */
-static char *read_all(const char *file)
+static char *read_all(const char *file, int missing_ok, int *missing)
 {
   FILE *f = fopen(file, "re");
+  *missing = 0;
+  if (!f && errno == ENOENT && missing_ok) {
+    *missing = 1;
+    return NULL;
+  }
   if (!f) {
     fprintf(stderr, "logmask scan: baseline %s: %s%s\n", file, strerror(errno),
             errno == ENOENT ? " (make one with --update-baseline)" : "");
@@ -127,6 +148,8 @@ static int load_entries(const char *file, yajl_val findings, struct baseline *b)
     const char *path = member_string(item, "path");
     const char *rule = member_string(item, "rule");
     const char *fp = member_string(item, "fingerprint");
+    const char *audit = member_string(item, "audit");
+    yajl_val line = member(item, "line");
     if (!path || !rule || !is_fingerprint(fp)) {
       fprintf(stderr,
               "logmask scan: baseline %s: finding %zu needs string path, rule and a "
@@ -134,12 +157,30 @@ static int load_entries(const char *file, yajl_val findings, struct baseline *b)
               file, i + 1, SCAN_FP_HEX);
       return -1;
     }
+    if ((line && (!YAJL_IS_INTEGER(line) || YAJL_GET_INTEGER(line) < 0)) ||
+        (audit && strcmp(audit, BASELINE_AUDIT_SECRET) != 0 &&
+         strcmp(audit, BASELINE_AUDIT_ALLOWED) != 0)) {
+      fprintf(stderr,
+              "logmask scan: baseline %s: finding %zu: \"line\" must be a line number and "
+              "\"audit\" \"%s\" or \"%s\"\n",
+              file, i + 1, BASELINE_AUDIT_SECRET, BASELINE_AUDIT_ALLOWED);
+      return -1;
+    }
     struct baseline_entry *e = &b->items[b->count++];
-    e->path = strdup(path);
+    e->path = path_unescape(path);
     e->rule = strdup(rule);
     memcpy(e->fingerprint, fp, SCAN_FP_HEX + 1);
-    if (!e->path || !e->rule) {
+    e->line = line ? (unsigned long)YAJL_GET_INTEGER(line) : 0;
+    e->audit = !audit ? NULL
+               : strcmp(audit, BASELINE_AUDIT_SECRET) == 0 ? BASELINE_AUDIT_SECRET
+                                                           : BASELINE_AUDIT_ALLOWED;
+    if (!e->rule) {
       fprintf(stderr, "logmask scan: baseline %s: out of memory\n", file);
+      return -1;
+    }
+    if (!e->path) {
+      fprintf(stderr, "logmask scan: baseline %s: finding %zu: the path is not escaped as "
+              "logmask writes it (\\\\ and \\xHH only)\n", file, i + 1);
       return -1;
     }
   }
@@ -147,12 +188,13 @@ static int load_entries(const char *file, yajl_val findings, struct baseline *b)
   return 0;
 }
 
-int baseline_load(const char *file, const char *kind, struct baseline *b)
+int baseline_load(const char *file, const char *kind, int missing_ok, struct baseline *b)
 {
   memset(b, 0, sizeof *b);
-  char *text = read_all(file);
+  int missing;
+  char *text = read_all(file, missing_ok, &missing);
   if (!text)
-    return -1;
+    return missing ? 0 : -1;
   char why[256] = "";
   yajl_val root = yajl_tree_parse(text, why, sizeof why);
   free(text);
@@ -186,17 +228,20 @@ int baseline_load(const char *file, const char *kind, struct baseline *b)
   return status;
 }
 
-void baseline_apply(const struct baseline *b, struct scan_findings *list)
+void baseline_apply(struct baseline *b, struct scan_findings *list)
 {
   for (size_t i = 0; i < list->count; i++) {
     struct scan_finding *f = &list->items[i];
     size_t lo = 0, hi = b->count;
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
-      const struct baseline_entry *e = &b->items[mid];
+      struct baseline_entry *e = &b->items[mid];
       int c = entry_cmp(f->path, f->rule, f->fingerprint, e->path, e->rule, e->fingerprint);
       if (c == 0) {
-        f->suppressed = 1;
+        if (f->suppressed == SCAN_NEW)
+          f->suppressed = SCAN_BASELINE;
+        f->audit = e->audit;
+        e->seen = 1;
         break;
       }
       if (c < 0)
@@ -207,34 +252,46 @@ void baseline_apply(const struct baseline *b, struct scan_findings *list)
   }
 }
 
-static int finding_order(const void *a, const void *b)
-{
-  const struct scan_finding *x = *(const struct scan_finding *const *)a;
-  const struct scan_finding *y = *(const struct scan_finding *const *)b;
-  return entry_cmp(x->path, x->rule, x->fingerprint, y->path, y->rule, y->fingerprint);
-}
-
 static void put_string(yajl_gen g, const char *s)
 {
   yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
-/* The baseline text, sorted and without duplicates, in a yajl buffer. */
-static yajl_gen generate(const char *kind, const struct scan_findings *list)
+static int put_entry(yajl_gen g, const struct baseline_entry *e)
 {
-  const struct scan_finding **sorted = calloc(list->count ? list->count : 1, sizeof *sorted);
-  yajl_gen g = yajl_gen_alloc(NULL);
-  if (!sorted || !g) {
-    free(sorted);
-    if (g)
-      yajl_gen_free(g);
-    return NULL;
+  char *path = path_escape(e->path);
+  if (!path)
+    return -1;
+  yajl_gen_map_open(g);
+  put_string(g, "path");
+  put_string(g, path);
+  if (e->line) {
+    put_string(g, "line");
+    yajl_gen_integer(g, (long long)e->line);
   }
-  for (size_t i = 0; i < list->count; i++)
-    sorted[i] = &list->items[i];
-  qsort(sorted, list->count, sizeof *sorted, finding_order);
+  put_string(g, "rule");
+  put_string(g, e->rule);
+  put_string(g, "fingerprint");
+  put_string(g, e->fingerprint);
+  if (e->audit) {
+    put_string(g, "audit");
+    put_string(g, e->audit);
+  }
+  yajl_gen_map_close(g);
+  free(path);
+  return 0;
+}
+
+/* The baseline text of `entries` (sorted, duplicates next to each other:
+ * the first is written), in a yajl buffer. */
+static yajl_gen generate(const char *kind, const struct baseline_entry *entries, size_t n)
+{
+  yajl_gen g = yajl_gen_alloc(NULL);
+  if (!g)
+    return NULL;
   yajl_gen_config(g, yajl_gen_beautify, 1);
   yajl_gen_config(g, yajl_gen_indent_string, "  ");
+  yajl_gen_config(g, yajl_gen_validate_utf8, 1);
   yajl_gen_map_open(g);
   put_string(g, "version");
   yajl_gen_integer(g, BASELINE_VERSION);
@@ -242,25 +299,37 @@ static yajl_gen generate(const char *kind, const struct scan_findings *list)
   put_string(g, kind);
   put_string(g, "findings");
   yajl_gen_array_open(g);
-  for (size_t i = 0; i < list->count; i++) {
-    if (i > 0 && finding_order(&sorted[i - 1], &sorted[i]) == 0)
+  int status = 0;
+  for (size_t i = 0; i < n && status == 0; i++) {
+    if (i > 0 && entry_order(&entries[i - 1], &entries[i]) == 0)
       continue;
-    yajl_gen_map_open(g);
-    put_string(g, "path");
-    put_string(g, sorted[i]->path);
-    put_string(g, "rule");
-    put_string(g, sorted[i]->rule);
-    put_string(g, "fingerprint");
-    put_string(g, sorted[i]->fingerprint);
-    yajl_gen_map_close(g);
+    status = put_entry(g, &entries[i]);
   }
   yajl_gen_array_close(g);
-  if (yajl_gen_map_close(g) != yajl_gen_status_ok) {
+  if (status != 0 || yajl_gen_map_close(g) != yajl_gen_status_ok) {
     yajl_gen_free(g);
     g = NULL;
   }
-  free(sorted);
   return g;
+}
+
+/* The old entry with the same key, for its verdict; NULL when none. */
+static const struct baseline_entry *find_entry(const struct baseline *b, const char *path,
+                                               const char *rule, const char *fp)
+{
+  size_t lo = 0, hi = b ? b->count : 0;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const struct baseline_entry *e = &b->items[mid];
+    int c = entry_cmp(path, rule, fp, e->path, e->rule, e->fingerprint);
+    if (c == 0)
+      return e;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return NULL;
 }
 
 static int write_all(int fd, const unsigned char *buf, size_t len)
@@ -278,22 +347,18 @@ static int write_all(int fd, const unsigned char *buf, size_t len)
   return 0;
 }
 
-int baseline_write(const char *file, const char *kind, const struct scan_findings *list)
+static int write_text(const char *file, yajl_gen g)
 {
-  yajl_gen g = generate(kind, list);
   const unsigned char *buf;
   size_t len;
   if (!g || yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
     fprintf(stderr, "logmask scan: baseline %s: out of memory\n", file);
-    if (g)
-      yajl_gen_free(g);
     return -1;
   }
   /* The temporary file sits next to the baseline so rename(2) is atomic. */
   char *tmp = NULL;
   if (asprintf(&tmp, "%s.XXXXXX", file) < 0) {
     fprintf(stderr, "logmask scan: baseline %s: out of memory\n", file);
-    yajl_gen_free(g);
     return -1;
   }
   int status = -1;
@@ -325,6 +390,51 @@ int baseline_write(const char *file, const char *kind, const struct scan_finding
       unlink(tmp);
   }
   free(tmp);
-  yajl_gen_free(g);
+  return status;
+}
+
+int baseline_write(const char *file, const char *kind, const struct scan_findings *list,
+                   const struct baseline *keep, baseline_keep_fn keep_entry, void *ctx)
+{
+  size_t cap = list->count + (keep ? keep->count : 0);
+  struct baseline_entry *entries = calloc(cap ? cap : 1, sizeof *entries);
+  if (!entries) {
+    fprintf(stderr, "logmask scan: baseline %s: out of memory\n", file);
+    return -1;
+  }
+  size_t n = 0;
+  /* Findings in list order, so the first line of a repeated key wins
+   * (the sort below is stable enough: qsort is not, so lines decide). */
+  for (size_t i = 0; i < list->count; i++) {
+    const struct scan_finding *f = &list->items[i];
+    const struct baseline_entry *old = find_entry(keep, f->path, f->rule, f->fingerprint);
+    struct baseline_entry *e = &entries[n++];
+    e->path = f->path;
+    e->rule = f->rule;
+    memcpy(e->fingerprint, f->fingerprint, sizeof e->fingerprint);
+    e->line = f->line;
+    e->audit = old ? old->audit : NULL;
+    e->seen = (int)i; /* the order seen, for ties */
+  }
+  for (size_t i = 0; keep && keep_entry && i < keep->count; i++)
+    if (keep_entry(ctx, &keep->items[i])) {
+      entries[n] = keep->items[i];
+      entries[n++].seen = (int)(list->count + i);
+    }
+  qsort(entries, n, sizeof *entries, entry_order_seen);
+  yajl_gen g = generate(kind, entries, n);
+  int status = write_text(file, g);
+  if (g)
+    yajl_gen_free(g);
+  free(entries);
+  return status;
+}
+
+int baseline_write_entries(const char *file, const char *kind, const struct baseline *b)
+{
+  yajl_gen g = generate(kind, b->items, b->count);
+  int status = write_text(file, g);
+  if (g)
+    yajl_gen_free(g);
   return status;
 }

@@ -8,10 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parallel.h"
+#include "output.h"
 #include "signals.h"
+
+/* Lines held back in the output batch are written once the first of them
+ * has waited this long: a live stream (tail -f) keeps its latency, a fast
+ * one still fills whole batches first.  The parallel path waits as long
+ * before it hands a partial job over (parallel.c). */
+#define FLUSH_AFTER_MS 20
+
+static long long now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static const char *display_name(const char *name)
 {
@@ -55,6 +70,7 @@ static lm_stream *open_stream(const struct input_config *cfg, const char *name)
     return NULL;
   }
   lm_stream_set_line_buffered(stream, cfg->line_buffered);
+  lm_stream_set_end_last_line(stream, cfg->end_last_line);
   lm_status status = LM_OK;
   if (cfg->max_line != 0)
     status = lm_stream_set_limits(stream, cfg->max_line, cfg->overlap);
@@ -75,9 +91,39 @@ static enum input_result pump(const struct input_config *cfg, const char *name,
                               int fd, lm_stream *stream, int *refused)
 {
   *refused = 0;
+  long long flush_at = -1; /* when lines fed since the last flush are due */
   for (;;) {
-    if (!signals_wait_readable(fd))
+    int timeout = -1;
+    if (flush_at >= 0) {
+      long long left = flush_at - now_ms();
+      if (left <= 0) {
+        flush_at = -1;
+        lm_status status = lm_stream_flush(stream);
+        if (status != LM_OK) {
+          *refused = 1;
+          return stream_failure(cfg, stream, name, status);
+        }
+        continue;
+      }
+      timeout = (int)left;
+    }
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int ready = signals_poll(&pfd, 1, timeout);
+    if (ready == SIGNALS_HANGUP) {
+      /* every complete line read so far goes to the old file first */
+      flush_at = -1;
+      lm_status status = lm_stream_flush(stream);
+      if (status != LM_OK) {
+        *refused = 1;
+        return stream_failure(cfg, stream, name, status);
+      }
+      output_reopen(cfg->out);
+      continue;
+    }
+    if (ready < 0)
       return INPUT_STOPPED;
+    if (ready == 0)
+      continue;
     ssize_t n = read(fd, cfg->buffer, cfg->chunk_size);
     if (n == 0)
       return INPUT_DONE;
@@ -89,6 +135,10 @@ static enum input_result pump(const struct input_config *cfg, const char *name,
       return INPUT_BAD_INPUT;
     }
     lm_status status = lm_stream_feed(stream, cfg->buffer, (size_t)n);
+    /* gzip output: a flush costs compression and ties the bytes to timing,
+     * so only an idle input (no read for the whole wait) flushes it */
+    if (!cfg->line_buffered && (flush_at < 0 || cfg->gzip_level >= 0))
+      flush_at = now_ms() + FLUSH_AFTER_MS;
     if (status != LM_OK) {
       *refused = 1;
       return stream_failure(cfg, stream, name, status);

@@ -17,9 +17,18 @@ struct input_config {
   size_t max_line;       /* 0 = library default */
   size_t overlap;        /* window overlap when max_line is set */
   int line_buffered;
+  int end_last_line;     /* another input follows: end this one's last line */
   int gzip_level;        /* -1: plain output; 0..9: gzip at that level */
   struct parallel *parallel; /* -j N workers, or NULL for one thread */
 };
+
+/* The window overlap for a --max-line of max_line bytes (0: the library's
+ * default): its default 4 KiB, or a quarter of a small window (the overlap
+ * must stay under half of it). */
+static inline size_t input_overlap(size_t max_line)
+{
+  return max_line != 0 && 4096 >= max_line / 2 ? max_line / 4 : 4096;
+}
 
 enum input_result {
   INPUT_DONE,        /* read to the end and written */

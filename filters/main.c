@@ -1,6 +1,7 @@
 /* logmask: the pipe filter.  A thin host over liblogmask: build the rule
  * set from the options, then stream every input through one masker.  No
- * matching logic lives here. */
+ * matching logic lives here.  `logmask scan` and `logmask run` are commands
+ * of their own (scan.c, run.c). */
 #include <config.h>
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "output.h"
 #include "report.h"
 #include "rules.h"
+#include "run.h"
 #include "scan.h"
 #include "signals.h"
 
@@ -37,10 +39,6 @@ static void grow_pipe(int fd)
   (void)fd;
 #endif
 }
-
-/* The library's default window overlap; smaller when --max-line is small,
- * because the overlap must stay under half a window. */
-#define DEFAULT_OVERLAP ((size_t)4096)
 
 struct run_state {
   int input_failed;   /* some input could not be read */
@@ -69,13 +67,11 @@ static void mask_inputs(const struct cli_options *opts, const lm_ruleset *set,
     .buffer = buffer,
     .chunk_size = opts->chunk_size,
     .max_line = opts->max_line,
-    .overlap = DEFAULT_OVERLAP,
+    .overlap = input_overlap(opts->max_line),
     .line_buffered = opts->line_buffered >= 0 ? opts->line_buffered
-                                              : isatty(STDOUT_FILENO),
+                                              : isatty(st->out.fd),
     .gzip_level = opts->gzip_level,
   };
-  if (cfg.max_line != 0 && cfg.overlap >= cfg.max_line / 2)
-    cfg.overlap = cfg.max_line / 4;
   if (opts->jobs > 1) {
     cfg.parallel = parallel_new(set, opts->format, opts->jobs, cfg.max_line, cfg.overlap);
     if (!cfg.parallel)
@@ -83,6 +79,9 @@ static void mask_inputs(const struct cli_options *opts, const lm_ruleset *set,
   }
 
   for (size_t i = 0; i < opts->input_count; i++) {
+    /* Each input's last line is a line of its own: one that lacks its '\n'
+     * must not join the next input's first line, unread as one line. */
+    cfg.end_last_line = i + 1 < opts->input_count;
     enum input_result result = input_mask(&cfg, opts->inputs[i]);
     if (result == INPUT_BAD_INPUT)
       st->input_failed = 1;
@@ -160,9 +159,17 @@ static int mask_with(const struct cli_options *opts, const lm_ruleset *set)
     return CLI_EXIT_USAGE;
   }
 
-  grow_pipe(STDIN_FILENO);
-  grow_pipe(STDOUT_FILENO);
   struct run_state st = {.out = {.fd = STDOUT_FILENO, .error = 0}};
+  if (opts->output) {
+    st.out.keep_open = opts->gzip_level >= 0;
+    if (output_open(&st.out, opts->output) < 0) {
+      free(buffer);
+      lm_masker_free(masker);
+      return CLI_EXIT_OUTPUT;
+    }
+  }
+  grow_pipe(STDIN_FILENO);
+  grow_pipe(st.out.fd);
   mask_inputs(opts, set, masker, buffer, &st);
   close_output(&st.out);
   int status = exit_status(opts, masker, &st);
@@ -184,6 +191,10 @@ int main(int argc, char **argv)
   if (argc > 1 && strcmp(argv[1], "scan") == 0) {
     argv[1] = (char *)"logmask scan";
     return scan_main(argc - 1, argv + 1);
+  }
+  if (argc > 1 && strcmp(argv[1], "run") == 0) {
+    argv[1] = (char *)"logmask run";
+    return run_main(argc - 1, argv + 1);
   }
   struct cli_options opts;
   int status = cli_parse(argc, argv, &opts);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -17,6 +18,12 @@
 /* The read size tests may choose; larger values only waste memory. */
 #define CHUNK_SIZE_DEFAULT ((size_t)64 * 1024)
 #define CHUNK_SIZE_MAX ((size_t)16 * 1024 * 1024)
+/* Threads by default: one per CPU, at most this many.  One thread reads
+ * and writes for all workers and each keeps four jobs of 512 KiB queued:
+ * past 8 workers that thread, not masking, sets the pace, and memory grows
+ * for nothing. */
+#define JOBS_DEFAULT_MAX 8u
+#define JOBS_MAX 256u
 
 enum long_only {
   OPT_NO_DEFAULT_RULES = 256,
@@ -40,6 +47,8 @@ enum long_only {
   OPT_GZIP_LEVEL,
   OPT_MASK_KEYS,
   OPT_KEEP_KEYS,
+  OPT_ENV_IGNORE,
+  OPT_NO_DEFAULT_ENV_IGNORE,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +75,9 @@ static const struct option long_options[] = {
   {"gzip-level", required_argument, NULL, OPT_GZIP_LEVEL},
   {"mask-keys", required_argument, NULL, OPT_MASK_KEYS},
   {"keep-keys", required_argument, NULL, OPT_KEEP_KEYS},
+  {"env-ignore", required_argument, NULL, OPT_ENV_IGNORE},
+  {"no-default-env-ignore", no_argument, NULL, OPT_NO_DEFAULT_ENV_IGNORE},
+  {"output", required_argument, NULL, 'o'},
   {"help", no_argument, NULL, 'h'},
   {NULL, 0, NULL, 0},
 };
@@ -85,7 +97,11 @@ static const char usage_text[] =
   "      --literals=FILE     mask each line of FILE (one secret a line) as a\n"
   "                          known value wherever it appears\n"
   "      --env-file=FILE     mask every value of a dotenv FILE (KEY=value,\n"
-  "                          export KEY=value, quotes, comments)\n"
+  "                          export KEY=value, quotes, comments); settings\n"
+  "                          keys (DEBUG, *_HOST, *_URL...) and values under\n"
+  "                          6 bytes are skipped, see logmask(1)\n"
+  "      --env-ignore=GLOB   --env-file skips keys matching GLOB; repeatable\n"
+  "      --no-default-env-ignore  skip only the --env-ignore keys\n"
   "      --enable=ID|GROUP   run rules that are off by default (e.g. pii)\n"
   "      --disable=ID|GROUP  do not run these rules\n"
   "      --list-rules        print the enabled rules and exit\n"
@@ -111,10 +127,13 @@ static const char usage_text[] =
   "                          output is a terminal; use behind tail -f)\n"
   "      --max-line=BYTES    longer lines are scanned in overlapping windows\n"
   "                          (default 1M; suffixes K, M, G)\n"
-  "  -j, --jobs=N            mask on N threads (0: one per core; default 1);\n"
-  "                          output is identical to -j 1, in input order\n"
+  "  -j, --jobs=N            mask on N threads (0: one per CPU; default\n"
+  "                          LOGMASK_JOBS, else one per CPU up to 8); output\n"
+  "                          is identical to -j 1, in input order\n"
   "  -z, --gzip-output       write gzip (gzip input is always recognised)\n"
   "      --gzip-level=N      gzip level 0-9 (default 6); implies -z\n"
+  "  -o, --output=FILE       append to FILE instead of standard output, and\n"
+  "                          reopen it on SIGHUP (log rotation)\n"
   "      --chunk-size=BYTES  read size (default 64K); for tests only\n"
   "  -h, --help              print this help and exit\n"
   "      --version           print the version and exit\n"
@@ -131,11 +150,43 @@ static const char usage_text[] =
   "  4    standard output could not be written\n"
   "  141  the reader of standard output went away (quietly, like SIGPIPE)\n"
   "  128+N  stopped by signal N (SIGTERM, SIGINT) after writing every line read\n"
+  "SIGHUP writes every complete line read so far and goes on (reopening the\n"
+  "-o FILE).\n"
   "\n"
+  "To run a program with its standard output and error masked, see\n"
+  "'logmask run --help'.\n"
   "To report the secrets in files and trees without changing them, see\n"
   "'logmask scan --help'.\n"
   "\n"
   "See logmask(1) and logmask-rules(5).\n";
+
+static const char run_usage_text[] =
+  "Usage: logmask run [OPTION]... -- COMMAND [ARG]...\n"
+  "Run COMMAND with its standard output and standard error each masked by\n"
+  "its own masker: masked output lines go to logmask's standard output and\n"
+  "masked error lines to its standard error (both to FILE with -o).  No byte\n"
+  "the program writes there leaves unmasked; a partial line is held until its\n"
+  "end or the program's exit.\n"
+  "\n"
+  "The masking options of 'logmask --help' apply (--rules, --env-file,\n"
+  "--env-ignore, --literals, --mask, --format, --mask-keys, --stats...), and:\n"
+  "  -o, --output=FILE       append both streams to FILE, whole lines each,\n"
+  "                          and reopen it on SIGHUP\n"
+  "\n"
+  "SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to COMMAND (a signal the\n"
+  "terminal sent to the whole process group reaches it once); SIGHUP also\n"
+  "writes every complete line and reopens -o FILE.  logmask exits when\n"
+  "COMMAND has exited and its output has ended.\n"
+  "\n"
+  "Exit status: that of COMMAND, 128+N when a signal N ended it; 125 when\n"
+  "logmask itself failed (bad option, rules, output), 126 when COMMAND could\n"
+  "not be executed, 127 when it was not found.\n"
+  "\n"
+  "See logmask(1).\n";
+
+/* `logmask run` parses the same options, stops at the command and prints
+ * its own help. */
+static int run_mode;
 
 int cli_list_push(struct cli_list *list, const char *item)
 {
@@ -165,7 +216,7 @@ int cli_toggle_push(struct cli_options *opts, int enable, const char *name)
 }
 
 /* A byte count with an optional K, M or G (binary) suffix; 0 on error. */
-static size_t parse_size(const char *text)
+size_t cli_parse_size(const char *text)
 {
   char *end;
   errno = 0;
@@ -188,16 +239,43 @@ static size_t parse_size(const char *text)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-  fputs("logmask: ", stderr);
+  fputs(run_mode ? "logmask run: " : "logmask: ", stderr);
   fprintf(stderr, fmt, arg);
-  fputs("\nTry 'logmask --help' for more information.\n", stderr);
-  return CLI_EXIT_USAGE;
+  fprintf(stderr, "\nTry 'logmask %s--help' for more information.\n", run_mode ? "run " : "");
+  return run_mode ? CLI_EXIT_RUN_FAILED : CLI_EXIT_USAGE;
+}
+
+/* CPUs this process may run on (its affinity mask, so taskset and cpusets
+ * count), else the online ones. */
+static unsigned usable_cpus(void)
+{
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return (unsigned)CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (unsigned)n : 1u;
+}
+
+/* -j and LOGMASK_JOBS: 0 is one thread per usable CPU.  -1 when `arg` is
+ * not a count from 0 to JOBS_MAX. */
+static int parse_jobs(const char *arg, unsigned *jobs)
+{
+  char *end;
+  errno = 0;
+  unsigned long j = strtoul(arg, &end, 10);
+  if (errno || end == arg || *end || arg[0] == '-' || j > JOBS_MAX)
+    return -1;
+  if (j == 0)
+    j = usable_cpus() < JOBS_MAX ? usable_cpus() : JOBS_MAX;
+  *jobs = (unsigned)j;
+  return 0;
 }
 
 static int out_of_memory(void)
 {
   fputs("logmask: out of memory\n", stderr);
-  return CLI_EXIT_USAGE;
+  return run_mode ? CLI_EXIT_RUN_FAILED : CLI_EXIT_USAGE;
 }
 
 /* LOGMASK_RULES: an alternative to -r, ignored when -r is given. */
@@ -221,14 +299,17 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
 {
   memset(opts, 0, sizeof *opts);
   opts->default_rules = 1;
+  opts->run = run_mode;
   opts->format = "auto";
   opts->line_buffered = -1;
   opts->gzip_level = -1;
-  opts->jobs = 1;
+  opts->jobs = 0; /* chosen after the options: -j, LOGMASK_JOBS, the CPUs */
+  int jobs_given = 0;
   opts->chunk_size = CHUNK_SIZE_DEFAULT;
 
   int c;
-  while ((c = getopt_long(argc, argv, "r:hzj:", long_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, run_mode ? "+r:hzj:o:" : "r:hzj:o:", long_options,
+                          NULL)) != -1) {
     int failed = 0;
     switch (c) {
     case 'r': failed = cli_list_push(&opts->rules, optarg); break;
@@ -251,19 +332,11 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       break;
     case OPT_CHECK: opts->check = 1; break;
     case 'z': if (opts->gzip_level < 0) opts->gzip_level = 6; break;
-    case 'j': {
-      char *end;
-      errno = 0;
-      unsigned long j = strtoul(optarg, &end, 10);
-      if (errno || end == optarg || *end || j > 256)
+    case 'j':
+      jobs_given = 1;
+      if (parse_jobs(optarg, &opts->jobs) != 0)
         return usage_error("--jobs: not a thread count from 0 to 256: '%s'", optarg);
-      if (j == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        j = n > 0 ? (unsigned long)n : 1;
-      }
-      opts->jobs = (unsigned)j;
       break;
-    }
     case OPT_GZIP_LEVEL:
       if (optarg[0] < '0' || optarg[0] > '9' || optarg[1] != '\0')
         return usage_error("--gzip-level: not a level from 0 to 9: '%s'", optarg);
@@ -271,16 +344,23 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       break;
     case OPT_MASK_KEYS: failed = cli_list_push(&opts->mask_keys, optarg); break;
     case OPT_KEEP_KEYS: failed = cli_list_push(&opts->keep_keys, optarg); break;
+    case OPT_ENV_IGNORE: failed = cli_list_push(&opts->env_ignore, optarg); break;
+    case OPT_NO_DEFAULT_ENV_IGNORE: opts->no_default_env_ignore = 1; break;
+    case 'o':
+      if (!*optarg)
+        return usage_error("--output: %s", "empty file name");
+      opts->output = optarg;
+      break;
     case OPT_LIST_RULES: opts->list_rules = 1; break;
     case OPT_TEST_RULES: opts->test_rules = 1; break;
     case OPT_LINE_BUFFERED: opts->line_buffered = 1; break;
     case OPT_MAX_LINE:
-      opts->max_line = parse_size(optarg);
-      if (opts->max_line == 0)
-        return usage_error("--max-line: not a positive byte count: '%s'", optarg);
+      opts->max_line = cli_parse_size(optarg);
+      if (opts->max_line < CLI_MAX_LINE_MIN)
+        return usage_error("--max-line: not a byte count of at least 64: '%s'", optarg);
       break;
     case OPT_CHUNK_SIZE:
-      opts->chunk_size = parse_size(optarg);
+      opts->chunk_size = cli_parse_size(optarg);
       if (opts->chunk_size == 0 || opts->chunk_size > CHUNK_SIZE_MAX)
         return usage_error("--chunk-size: not a byte count from 1 to 16M: '%s'",
                            optarg);
@@ -289,12 +369,12 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       printf("logmask %s\n", lm_version());
       return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_OUTPUT;
     case 'h':
-      fputs(usage_text, stdout);
+      fputs(run_mode ? run_usage_text : usage_text, stdout);
       return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_OUTPUT;
     default:
       /* getopt_long has printed what was wrong. */
-      fputs("Try 'logmask --help' for more information.\n", stderr);
-      return CLI_EXIT_USAGE;
+      fprintf(stderr, "Try 'logmask %s--help' for more information.\n", run_mode ? "run " : "");
+      return run_mode ? CLI_EXIT_RUN_FAILED : CLI_EXIT_USAGE;
     }
     if (failed)
       return out_of_memory();
@@ -308,10 +388,25 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       opts->hash_key_file = env;
   }
 
+  if (opts->jobs == 0 && run_mode && !jobs_given) {
+    opts->jobs = 1; /* a program's two streams are masked as they come */
+  } else if (opts->jobs == 0) {
+    const char *env = getenv("LOGMASK_JOBS");
+    if (env && *env) {
+      if (parse_jobs(env, &opts->jobs) != 0)
+        return usage_error("LOGMASK_JOBS: not a thread count from 0 to 256: '%s'", env);
+    } else {
+      unsigned cpus = usable_cpus();
+      opts->jobs = cpus < JOBS_DEFAULT_MAX ? cpus : JOBS_DEFAULT_MAX;
+    }
+  }
+
   if (opts->hash_key_id && !opts->hash_key_file)
     return usage_error("--hash-key-id needs a key: %s", "--hash-key-file or LOGMASK_HASH_KEY_FILE");
 
   static const char *const stdin_only[] = {"-"};
+  if (run_mode && optind >= argc)
+    return usage_error("%s", "no command given");
   if (optind < argc) {
     opts->inputs = (const char **)(argv + optind);
     opts->input_count = (size_t)(argc - optind);
@@ -322,11 +417,20 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
   return -1;
 }
 
+int cli_parse_run(int argc, char **argv, struct cli_options *opts)
+{
+  run_mode = 1;
+  int status = cli_parse(argc, argv, opts);
+  run_mode = 0;
+  return status;
+}
+
 void cli_options_free(struct cli_options *opts)
 {
   free(opts->rules.items);
   free(opts->literals.items);
   free(opts->env_files.items);
+  free(opts->env_ignore.items);
   free(opts->toggles);
   free(opts->mask_keys.items);
   free(opts->keep_keys.items);

@@ -24,6 +24,10 @@ struct cli_options {
   struct cli_list rules;      /* -r/--rules paths, or LOGMASK_RULES */
   struct cli_list literals;   /* --literals files */
   struct cli_list env_files;  /* --env-file files */
+  struct cli_list env_ignore; /* --env-ignore globs */
+  int no_default_env_ignore;  /* --no-default-env-ignore */
+  const char *output;         /* -o FILE (appended, reopened on SIGHUP) or NULL */
+  int run;                    /* `logmask run`: inputs hold the command */
   struct cli_toggle *toggles; /* --enable/--disable in order */
   size_t toggle_count;
   const char *mask;           /* --mask STYLE or NULL */
@@ -36,7 +40,7 @@ struct cli_options {
   int test_rules;
   int line_buffered;          /* -1 = decide from isatty(stdout) */
   int gzip_level;             /* -z: 0..9; -1 writes plain text */
-  unsigned jobs;              /* -j: masking threads, 1 = serial */
+  unsigned jobs;              /* -j, LOGMASK_JOBS or the CPUs (up to 8); 1 = serial */
   struct cli_list mask_keys;  /* --mask-keys lists (comma-separated) */
   struct cli_list keep_keys;  /* --keep-keys lists */
   size_t max_line;            /* 0 = library default */
@@ -51,6 +55,10 @@ struct cli_options {
  * already reported). */
 int cli_parse(int argc, char **argv, struct cli_options *opts);
 
+/* The same for `logmask run [OPTION]... -- COMMAND [ARG]...`: options end
+ * at the first non-option, which starts the command (opts->inputs). */
+int cli_parse_run(int argc, char **argv, struct cli_options *opts);
+
 /* Releases the arrays of *opts (the strings belong to argv/environ). */
 void cli_options_free(struct cli_options *opts);
 
@@ -59,6 +67,14 @@ void cli_options_free(struct cli_options *opts);
  * with `logmask scan`).  0, or -1 when out of memory. */
 int cli_list_push(struct cli_list *list, const char *item);
 int cli_toggle_push(struct cli_options *opts, int enable, const char *name);
+/* The smallest --max-line: lm_stream_set_limits refuses shorter lines
+ * (the window overlap must stay under half of it). */
+#define CLI_MAX_LINE_MIN ((size_t)64)
+
+/* A byte count with an optional K/M/G (KiB, MiB...) suffix; 0 when not
+ * one. */
+size_t cli_parse_size(const char *text);
+
 /* Fills opts->rules from LOGMASK_RULES (colon-separated) when no -r was
  * given.  0, or -1 when out of memory. */
 int cli_rules_from_environment(struct cli_options *opts);

@@ -1,11 +1,17 @@
 /* -j N: masking one input on several threads, output in input order.
  *
- * The main thread cuts the input into jobs of about 1 MiB of whole lines;
- * each worker masks a job with its own masker over the shared rule set,
+ * The main thread cuts the input into jobs of at least 512 KiB of whole
+ * lines, or fewer lines once the first complete line of a job has waited
+ * 20 ms (a live stream keeps its latency); it writes each finished job as
+ * soon as the jobs before it are out.  Each worker masks a job with its
+ * own masker over the shared rule set,
  * after priming it with the lines before the job that a multi-line rule
  * (PEM block) can depend on (lm_masker_prime), so the output equals -j 1.
- * Inputs that cannot be cut on lines (gzip, a line over 16 MiB) are handed
- * back to the serial path part-way, with the main masker primed. */
+ * The lines primed are the input's last context lines before the job, not
+ * just the previous job's.  Inputs that cannot be cut on lines (gzip, a
+ * line over 2 MiB) or whose context lines exceed 2 MiB are handed back to
+ * the serial path part-way, with the main masker primed; so every slot
+ * stays within a few MiB whatever the input. */
 #ifndef LOGMASK_PARALLEL_H
 #define LOGMASK_PARALLEL_H
 

@@ -48,7 +48,8 @@ static lm_ruleset *load_secrets(lm_ruleset *set, const struct cli_options *opts)
       return NULL;
     }
   for (size_t i = 0; i < opts->env_files.count; i++)
-    if (secrets_load_env_file(set, opts->env_files.items[i]) < 0) {
+    if (secrets_load_env_file(set, opts->env_files.items[i], opts->env_ignore.items,
+                              opts->env_ignore.count, opts->no_default_env_ignore) < 0) {
       lm_ruleset_free(set);
       return NULL;
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The finding list of `logmask scan`; see scan_findings.h. */
 #include <config.h>
 
@@ -24,20 +25,23 @@ struct scan_finding *findings_push(struct scan_findings *list)
 void findings_free(struct scan_findings *list)
 {
   for (size_t i = 0; i < list->count; i++) {
-    free(list->items[i].path);
-    free(list->items[i].rule);
-    free(list->items[i].description);
-    free(list->items[i].preview);
+    struct scan_finding *f = &list->items[i];
+    free(f->path);
+    free(f->rule);
+    free(f->label);
+    free(f->description);
+    free(f->preview);
+    free(f->date);
   }
   free(list->items);
   memset(list, 0, sizeof *list);
 }
 
-size_t findings_new_count(const struct scan_findings *list)
+size_t findings_count(const struct scan_findings *list, enum scan_suppression kind)
 {
   size_t n = 0;
   for (size_t i = 0; i < list->count; i++)
-    if (!list->items[i].suppressed)
+    if (list->items[i].suppressed == kind)
       n++;
   return n;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Printable text and preview windows for `logmask scan`; see scan_preview.h. */
 #include <config.h>
 
@@ -35,6 +36,99 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
   return len;
 }
 
+/* Code points a terminal or an editor acts on rather than shows: C1
+ * controls and the bidirectional embeddings, overrides and isolates. */
+static int invisible_control(const unsigned char *s, size_t n)
+{
+  if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+    return 1;
+  if (n == 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae)
+    return 1;
+  if (n == 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)
+    return 1;
+  return 0;
+}
+
+char *path_escape(const char *path)
+{
+  size_t len = strlen(path);
+  char *out = malloc(len * 4 + 1);
+  if (!out)
+    return NULL;
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *s = (const unsigned char *)path;
+  int plain = 1;
+  for (size_t i = 0; i < len && plain;) {
+    size_t n = s[i] < 0x80 ? 1 : utf8_sequence(s + i, len - i);
+    if (n == 0 || s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\' || invisible_control(s + i, n))
+      plain = 0;
+    i += n ? n : 1;
+  }
+  if (plain) {
+    memcpy(out, path, len + 1);
+    return out;
+  }
+  size_t o = 0;
+  for (size_t i = 0; i < len;) {
+    size_t n = s[i] < 0x80 ? 1 : utf8_sequence(s + i, len - i);
+    int escape = n == 0 || s[i] < 0x20 || s[i] == 0x7f || invisible_control(s + i, n);
+    if (s[i] == '\\') {
+      out[o++] = '\\';
+      out[o++] = '\\';
+      i++;
+    } else if (escape) {
+      for (size_t k = 0; k < (n ? n : 1); k++) {
+        out[o++] = '\\';
+        out[o++] = 'x';
+        out[o++] = hex[s[i] >> 4];
+        out[o++] = hex[s[i] & 15];
+        i++;
+      }
+    } else {
+      memcpy(out + o, s + i, n);
+      o += n;
+      i += n;
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
+static int hex_value(char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+char *path_unescape(const char *shown)
+{
+  size_t len = strlen(shown);
+  char *out = malloc(len + 1);
+  if (!out)
+    return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < len;) {
+    if (shown[i] != '\\') {
+      out[o++] = shown[i++];
+    } else if (shown[i + 1] == '\\') {
+      out[o++] = '\\';
+      i += 2;
+    } else if (shown[i + 1] == 'x' && hex_value(shown[i + 2]) >= 0 &&
+               hex_value(shown[i + 3]) >= 0 && (hex_value(shown[i + 2]) | hex_value(shown[i + 3])) != 0) {
+      out[o++] = (char)(hex_value(shown[i + 2]) << 4 | hex_value(shown[i + 3]));
+      i += 4;
+    } else {
+      free(out);
+      return NULL;
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
 char *text_printable(const char *text, size_t len)
 {
   char *out = malloc(len + 1);
@@ -53,7 +147,8 @@ char *text_printable(const char *text, size_t len)
       out[o++] = (char)s[i++];
     } else {
       size_t n = utf8_sequence(s + i, len - i);
-      if (n == 0) {
+      if (n == 0 || invisible_control(s + i, n)) {
+        i += n ? n - 1 : 0;
         out[o++] = '?';
         i++;
       } else {

@@ -10,7 +10,11 @@
 int secrets_load_literals(lm_ruleset *set, const char *path);
 
 /* Every value of the dotenv file `path` becomes a known literal named by
- * its key.  Returns 0, or -1 after reporting as above. */
-int secrets_load_env_file(lm_ruleset *set, const char *path);
+ * its key, but for keys matching one of the n `ignore` globs or (unless
+ * no_defaults) the library's default ignore list; short values are skipped
+ * with a warning (through the set's diag callback).  Returns 0, or -1 after
+ * reporting as above. */
+int secrets_load_env_file(lm_ruleset *set, const char *path, const char *const *ignore,
+                          size_t n, int no_defaults);
 
 #endif

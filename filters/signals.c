@@ -8,6 +8,13 @@
 #include <string.h>
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t hangup;
+
+static void on_hangup(int signo)
+{
+  (void)signo;
+  hangup = 1;
+}
 
 static void on_stop(int signo)
 {
@@ -36,10 +43,19 @@ int signals_install(void)
     return -1;
   if (old_int.sa_handler != SIG_IGN && sigaction(SIGINT, &action, NULL) < 0)
     return -1;
+  /* SIGHUP (log rotation) flushes and goes on; ignored when the filter was
+   * started with it ignored (nohup). */
+  struct sigaction old_hup;
+  if (sigaction(SIGHUP, NULL, &old_hup) < 0)
+    return -1;
+  action.sa_handler = on_hangup;
+  if (old_hup.sa_handler != SIG_IGN && sigaction(SIGHUP, &action, NULL) < 0)
+    return -1;
   sigset_t stops;
   sigemptyset(&stops);
   sigaddset(&stops, SIGTERM);
   sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGHUP);
   if (sigprocmask(SIG_UNBLOCK, &stops, NULL) < 0)
     return -1;
 
@@ -55,25 +71,42 @@ int signals_stop_requested(void)
   return stop_signal;
 }
 
-int signals_wait_readable(int fd)
+int signals_take_hangup(void)
+{
+  if (!hangup)
+    return 0;
+  hangup = 0;
+  return 1;
+}
+
+int signals_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
   sigset_t stops, before;
   sigemptyset(&stops);
   sigaddset(&stops, SIGTERM);
   sigaddset(&stops, SIGINT);
-  if (sigprocmask(SIG_BLOCK, &stops, &before) < 0)
-    return 1;
-  int readable = 1;
-  if (stop_signal != 0) {
-    readable = 0;
-  } else {
-    /* ppoll unblocks the stop signals only while it waits, so a request
-     * arriving after the check above still wakes it. */
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    int rc = ppoll(&pfd, 1, NULL, &before);
-    if (rc < 0 && errno == EINTR && stop_signal != 0)
-      readable = 0;
+  sigaddset(&stops, SIGHUP);
+  if (sigprocmask(SIG_BLOCK, &stops, &before) < 0) {
+    int ready = poll(fds, nfds, timeout_ms);
+    return ready < 0 ? 0 : ready;
+  }
+  int rc = -1;
+  if (stop_signal == 0 && signals_take_hangup()) {
+    rc = SIGNALS_HANGUP;
+  } else if (stop_signal == 0) {
+    /* ppoll unblocks the signals only while it waits, so a request
+     * arriving after the checks above still wakes it. */
+    struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+    rc = ppoll(fds, nfds, timeout_ms < 0 ? NULL : &ts, &before);
+    if (rc < 0 && errno == EINTR) {
+      rc = stop_signal != 0 ? -1 : signals_take_hangup() ? SIGNALS_HANGUP : 0;
+    } else if (rc < 0) {
+      /* cannot wait: call every fd ready and let the reads report */
+      for (nfds_t i = 0; i < nfds; i++)
+        fds[i].revents = fds[i].events;
+      rc = (int)nfds;
+    }
   }
   sigprocmask(SIG_SETMASK, &before, NULL);
-  return readable;
+  return rc;
 }

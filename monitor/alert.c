@@ -20,8 +20,11 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <openssl/rand.h>
+
 void alert_free(alert *a)
 {
+  free(a->id);
   free(a->kind);
   free(a->secret);
   free(a->source);
@@ -37,7 +40,14 @@ void alert_list_free(alert_list *list)
     alert_free(&list->v[i]);
   free(list->v);
   list->v = NULL;
-  list->n = 0;
+  list->n = list->cap = 0;
+}
+
+void alert_list_remove(alert_list *list, size_t i)
+{
+  alert_free(&list->v[i]);
+  memmove(&list->v[i], &list->v[i + 1], (list->n - i - 1) * sizeof *list->v);
+  list->n--;
 }
 
 static int copy_str(char **dst, const char *src)
@@ -46,13 +56,25 @@ static int copy_str(char **dst, const char *src)
   return src && !(*dst = strdup(src)) ? -1 : 0;
 }
 
+static char *new_id(void)
+{
+  unsigned char raw[6];
+  char *hex = malloc(2 * sizeof raw + 1);
+  if (!hex || RAND_bytes(raw, sizeof raw) != 1) {
+    free(hex);
+    return NULL;
+  }
+  mon_hex(raw, sizeof raw, hex);
+  return hex;
+}
+
 int alert_list_push(alert_list *list, const alert *a)
 {
-  alert *bigger = realloc(list->v, (list->n + 1) * sizeof *bigger);
-  if (!bigger)
+  if (mon_grow(&list->v, &list->cap, list->n, list->n + 1, sizeof *list->v) != 0)
     return -1;
-  list->v = bigger;
   alert c = { .time = a->time ? a->time : time(NULL), .line = a->line };
+  if (!(c.id = a->id ? strdup(a->id) : new_id()))
+    return -1;
   if (copy_str(&c.kind, a->kind) | copy_str(&c.secret, a->secret) |
       copy_str(&c.source, a->source) | copy_str(&c.detail, a->detail) |
       copy_str(&c.log, a->log) | copy_str(&c.rule, a->rule)) {
@@ -81,11 +103,17 @@ int alert_list_add(alert_list *list, const char *kind, const char *secret,
 
 const char *alert_severity(const char *kind)
 {
-  if (strcmp(kind, "leaked") == 0)
+  if (strcmp(kind, "leaked") == 0 || strcmp(kind, "tampered") == 0)
     return "critical";
   if (strcmp(kind, "added") == 0 || strcmp(kind, "weak") == 0)
     return "medium";
   return "high";
+}
+
+int alert_is_failure(const char *kind)
+{
+  return strcmp(kind, "tampered") == 0 || strcmp(kind, "unreadable") == 0 ||
+         strcmp(kind, "duplicate") == 0;
 }
 
 void alert_gen(const alert *a, void *handle)
@@ -106,6 +134,7 @@ void alert_gen(const alert *a, void *handle)
     json_put_int(g, "line", (long long)a->line);
     json_put_str(g, "rule", a->rule);
   }
+  json_put_str(g, "id", a->id);
   yajl_gen_map_close(g);
 }
 
@@ -129,7 +158,8 @@ int alert_from_json(yajl_val obj, alert *out)
     return -1;
   long long line = json_get_int(obj, "line");
   out->line = line > 0 ? (unsigned long)line : 0;
-  if (copy_str(&out->kind, kind) | copy_str(&out->secret, json_get_str(obj, "secret")) |
+  if (copy_str(&out->id, json_get_str(obj, "id")) |
+      copy_str(&out->kind, kind) | copy_str(&out->secret, json_get_str(obj, "secret")) |
       copy_str(&out->source, json_get_str(obj, "source")) |
       copy_str(&out->detail, json_get_str(obj, "detail")) |
       copy_str(&out->log, json_get_str(obj, "log")) |
@@ -150,7 +180,7 @@ typedef struct seen {
 typedef struct sink {
   const sink_cfg *cfg;
   seen *seen;               /* de-duplication window */
-  size_t n_seen;
+  size_t n_seen, seen_cap;
   time_t window_start;      /* rate limit: fixed windows */
   unsigned sent_in_window;
   unsigned long suppressed;
@@ -162,7 +192,7 @@ struct alerter {
   size_t n_sinks;
   sink_cfg fallback;        /* stdout when nothing is configured */
   pid_t *children;
-  size_t n_children;
+  size_t n_children, children_cap;
 };
 
 alerter *alerter_new(const config *cfg)
@@ -214,12 +244,10 @@ static int duplicate(sink *s, const alert *a, time_t now)
       free(key);
       return 1;
     }
-  seen *bigger = realloc(s->seen, (s->n_seen + 1) * sizeof *bigger);
-  if (!bigger) {
+  if (mon_grow(&s->seen, &s->seen_cap, s->n_seen, s->n_seen + 1, sizeof *s->seen) != 0) {
     free(key);
     return 0;
   }
-  s->seen = bigger;
   s->seen[s->n_seen++] = (seen){ key, now };
   return 0;
 }
@@ -307,11 +335,13 @@ static void send_exec(alerter *al, const sink_cfg *c, const alert *a, const char
     envp[2] = NULL;
   pid_t pid = fork();
   if (pid == 0) {
+    /* The daemon blocks SIGHUP/SIGINT/SIGTERM (signalfd) and ignores
+     * SIGPIPE: the hook starts with neither. */
+    mon_child_reset();
     dup2(fds[0], 0);
     int null = open("/dev/null", O_WRONLY);
     if (null >= 0)
       dup2(null, 1);
-    signal(SIGPIPE, SIG_DFL);
     execve(c->argv.v[0], c->argv.v, envp);
     _exit(127);
   }
@@ -325,11 +355,9 @@ static void send_exec(alerter *al, const sink_cfg *c, const alert *a, const char
   }
   write_all(fds[1], line, len);
   close(fds[1]);
-  pid_t *bigger = realloc(al->children, (al->n_children + 1) * sizeof *bigger);
-  if (bigger) {
-    al->children = bigger;
+  if (mon_grow(&al->children, &al->children_cap, al->n_children, al->n_children + 1,
+               sizeof *al->children) == 0)
     al->children[al->n_children++] = pid;
-  }
 }
 
 void alerter_emit(alerter *al, const alert *a)

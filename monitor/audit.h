@@ -1,15 +1,34 @@
 /* audit.h - the append-only audit trail: one JSON line per operation
- * {"time","host","user","op","secret","outcome","detail"}.  When the file
- * reaches `audit-rotate-size` it is renamed to FILE.YYYYMMDDTHHMMSSZ and
- * rotated files older than `audit-retention` are deleted. */
+ *   {"seq","time","host","user","op","secret","outcome","detail","prev","mac"}
+ * hash-chained: seq counts records from the first ever, prev is the mac of
+ * the record before (64 zeros for the first), and mac is HMAC-SHA256 under
+ * the audit key (keys.h) of the line without its ",\"mac\":..." member.
+ * STATE_DIR/audit.head (sealed) holds the seq and mac of the last record,
+ * so records cut from the end are seen too.  When the file reaches
+ * `audit-rotate-size` it is renamed to FILE.YYYYMMDDTHHMMSSZ and the chain
+ * goes on in the new file; rotated files older than `audit-retention` are
+ * deleted.  Without the key (it is gone or unreadable, which is itself an
+ * alert) records are written with null prev and mac and stay outside the
+ * chain. */
 #ifndef MONITOR_AUDIT_H
 #define MONITOR_AUDIT_H
 
 #include "conf.h"
+#include "keys.h"
+
+/* Keys for the records of this process (NULL: write unauthenticated
+ * records).  Copied. */
+void audit_set_keys(const keyring *k);
 
 /* Appends one record.  Failures are reported on stderr and returned (-1);
  * callers decide whether that stops them. */
 int audit_record(const config *cfg, const char *op, const char *secret,
                  const char *outcome, const char *detail);
+
+/* logmask-monitor verify-audit: checks every file of the trail in order
+ * (rotated ones, then the current one) and the head.  Prints a summary
+ * on stdout, or "FILE:LINE: why" of the first broken link on stderr.
+ * Returns 0 intact, 1 broken, 2 error (no key, unreadable files). */
+int audit_verify(const config *cfg, const keyring *k);
 
 #endif

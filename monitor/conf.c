@@ -23,12 +23,20 @@ void strv_free(strv *s)
   s->n = 0;
 }
 
+/* The capacity is the next power of two at or above n + 1 (the NULL). */
+static size_t strv_cap(size_t n)
+{
+  size_t cap = 8;
+  while (cap < n + 1)
+    cap *= 2;
+  return cap;
+}
+
 int strv_push(strv *s, const char *word)
 {
-  char **bigger = realloc(s->v, (s->n + 2) * sizeof *bigger);
-  if (!bigger)
+  size_t cap = s->v ? strv_cap(s->n) : 0;
+  if (mon_grow(&s->v, &cap, s->n ? s->n + 1 : 0, s->n + 2, sizeof *s->v) != 0)
     return -1;
-  s->v = bigger;
   if (!(s->v[s->n] = strdup(word)))
     return -1;
   s->n++;
@@ -78,6 +86,27 @@ static int split_words(const char *line, strv *words, const char **why)
   }
   free(word);
   return 0;
+}
+
+char *config_key_path(const config *cfg, char **err)
+{
+  if (cfg->key_credential) {
+    const char *dir = getenv("CREDENTIALS_DIRECTORY");
+    if (!dir || dir[0] != '/') {
+      mon_fail(err, "%s: key-credential %s: $CREDENTIALS_DIRECTORY is not set (run under "
+               "systemd with LoadCredential=%s:PATH)", cfg->path, cfg->key_credential,
+               cfg->key_credential);
+      return NULL;
+    }
+    char *p = mon_printf("%s/%s", dir, cfg->key_credential);
+    if (!p)
+      mon_fail(err, "out of memory");
+    return p;
+  }
+  char *p = cfg->key_file ? strdup(cfg->key_file) : mon_printf("%s/key", cfg->state_dir);
+  if (!p)
+    mon_fail(err, "out of memory");
+  return p;
 }
 
 int config_parse_duration(const char *text, time_t *out)
@@ -243,10 +272,14 @@ static int do_source(parser *p, const strv *w, source_kind kind)
   (void)owner_set;
   if (kind != SOURCE_ENV && w->v[1][0] != '/')
     return FAIL(p, "'%s' needs an absolute path, got '%s'", w->v[0], w->v[1]);
-  source_cfg *bigger = realloc(c->sources, (c->n_sources + 1) * sizeof *bigger);
-  if (!bigger)
+  for (size_t i = 0; i < c->n_sources; i++)
+    if (c->sources[i].kind == kind && kind != SOURCE_ENV &&
+        strcmp(c->sources[i].path, w->v[1]) == 0)
+      return FAIL(p, "'%s %s' already configured on line %lu", w->v[0], w->v[1],
+                  c->sources[i].line);
+  size_t cap = c->n_sources;
+  if (mon_grow(&c->sources, &cap, c->n_sources, c->n_sources + 1, sizeof *c->sources) != 0)
     return FAIL(p, "out of memory");
-  c->sources = bigger;
   if (!(s.path = strdup(w->v[1])))
     return FAIL(p, "out of memory");
   c->sources[c->n_sources++] = s;
@@ -275,6 +308,62 @@ static int do_env(parser *p, const strv *w)
   return 0;
 }
 
+/* env-of PID|pid:PID|unit:NAME VARIABLE... */
+static int do_env_of(parser *p, const strv *w)
+{
+  config *c = p->cfg;
+  if (w->n < 3)
+    return FAIL(p, "'env-of' needs a process (PID, pid:PID or unit:NAME) and at least one "
+                "variable name");
+  const char *target = w->v[1];
+  char *path = NULL;
+  if (strncmp(target, "unit:", 5) == 0) {
+    const char *u = target + 5;
+    if (!*u || strlen(u) > 255)
+      return FAIL(p, "bad unit name '%s'", u);
+    for (const char *q = u; *q; q++)
+      if (!(isalnum((unsigned char)*q) || strchr(":-_.\\@", *q)))
+        return FAIL(p, "bad unit name '%s'", u);
+    path = strdup(target);
+  } else {
+    const char *num = strncmp(target, "pid:", 4) == 0 ? target + 4 : target;
+    unsigned long pid;
+    if (parse_count(num, (unsigned long)INT32_MAX, &pid) != 0 || pid == 0)
+      return FAIL(p, "bad process '%s' (a PID, pid:PID or unit:NAME)", target);
+    path = mon_printf("pid:%lu", pid);
+  }
+  if (!path)
+    return FAIL(p, "out of memory");
+  for (size_t i = 0; i < c->n_sources; i++)
+    if (c->sources[i].kind == SOURCE_ENV_OF && strcmp(c->sources[i].path, path) == 0) {
+      free(path);
+      return FAIL(p, "'env-of %s' already configured on line %lu", target, c->sources[i].line);
+    }
+  source_cfg s = { .kind = SOURCE_ENV_OF, .path = path, .max_mode = 0777, .owner = c->owner,
+                   .line = p->line };
+  for (size_t i = 2; i < w->n; i++) {
+    for (const char *q = w->v[i]; *q; q++)
+      if (!(isalnum((unsigned char)*q) || strchr("_*?[]", *q))) {
+        strv_free(&s.names);
+        free(path);
+        return FAIL(p, "bad variable name '%s'", w->v[i]);
+      }
+    if (strv_push(&s.names, w->v[i]) != 0) {
+      strv_free(&s.names);
+      free(path);
+      return FAIL(p, "out of memory");
+    }
+  }
+  size_t cap = c->n_sources;
+  if (mon_grow(&c->sources, &cap, c->n_sources, c->n_sources + 1, sizeof *c->sources) != 0) {
+    strv_free(&s.names);
+    free(path);
+    return FAIL(p, "out of memory");
+  }
+  c->sources[c->n_sources++] = s;
+  return 0;
+}
+
 static int do_log(parser *p, const strv *w)
 {
   config *c = p->cfg;
@@ -300,10 +389,9 @@ static int do_log(parser *p, const strv *w)
   for (size_t i = 0; i < c->n_logs; i++)
     if (strcmp(c->logs[i].path, w->v[1]) == 0)
       return FAIL(p, "log '%s' already configured on line %lu", w->v[1], c->logs[i].line);
-  log_cfg *bigger = realloc(c->logs, (c->n_logs + 1) * sizeof *bigger);
-  if (!bigger)
+  size_t cap = c->n_logs;
+  if (mon_grow(&c->logs, &cap, c->n_logs, c->n_logs + 1, sizeof *c->logs) != 0)
     return FAIL(p, "out of memory");
-  c->logs = bigger;
   l.path = strdup(w->v[1]);
   l.mask_to = mask_to ? strdup(mask_to) : NULL;
   if (!l.path || (mask_to && !l.mask_to)) {
@@ -412,9 +500,9 @@ static int do_alert(parser *p, const strv *w)
 {
   config *c = p->cfg;
   sink_cfg s = { .line = p->line, .facility = LOG_AUTH };
-  sink_cfg *bigger = NULL;
+  size_t cap = c->n_sinks;
   int rc = parse_alert_into(p, w, &s);
-  if (rc == 0 && !(bigger = realloc(c->sinks, (c->n_sinks + 1) * sizeof *bigger)))
+  if (rc == 0 && mon_grow(&c->sinks, &cap, c->n_sinks, c->n_sinks + 1, sizeof *c->sinks) != 0)
     rc = FAIL(p, "out of memory");
   if (rc != 0) {
     /* an error after the path, tag or command were copied frees them */
@@ -423,7 +511,6 @@ static int do_alert(parser *p, const strv *w)
     strv_free(&s.argv);
     return rc;
   }
-  c->sinks = bigger;
   c->sinks[c->n_sinks++] = s;
   return 0;
 }
@@ -478,6 +565,40 @@ static int do_line(parser *p, const strv *w)
     if (w->v[1][0] != '/')
       return FAIL(p, "state-dir needs an absolute path");
     return set_string(p, &c->state_dir, w->v[1]);
+  }
+  if (strcmp(d, "key-file") == 0) {
+    if (want_args(p, w, 1, 1) != 0)
+      return -1;
+    if (w->v[1][0] != '/')
+      return FAIL(p, "key-file needs an absolute path");
+    if (c->key_credential)
+      return FAIL(p, "key-file and key-credential exclude each other");
+    return set_string(p, &c->key_file, w->v[1]);
+  }
+  if (strcmp(d, "key-credential") == 0) {
+    if (want_args(p, w, 1, 1) != 0)
+      return -1;
+    if (!*w->v[1] || strchr(w->v[1], '/') || strcmp(w->v[1], ".") == 0 ||
+        strcmp(w->v[1], "..") == 0)
+      return FAIL(p, "bad credential name '%s'", w->v[1]);
+    if (c->key_file)
+      return FAIL(p, "key-file and key-credential exclude each other");
+    return set_string(p, &c->key_credential, w->v[1]);
+  }
+  if (strcmp(d, "systemctl") == 0) {
+    if (want_args(p, w, 1, 1) != 0)
+      return -1;
+    if (w->v[1][0] != '/')
+      return FAIL(p, "systemctl needs an absolute path");
+    return set_string(p, &c->systemctl, w->v[1]);
+  }
+  if (strcmp(d, "max-source-size") == 0) {
+    if (want_args(p, w, 1, 1) != 0)
+      return -1;
+    if (parse_size(w->v[1], &c->max_source_size) != 0 || c->max_source_size == 0 ||
+        c->max_source_size > (1ULL << 30))
+      return FAIL(p, "bad size '%s' (e.g. 1M, at most 1G)", w->v[1]);
+    return 0;
   }
   if (strcmp(d, "audit-log") == 0) {
     if (want_args(p, w, 1, 1) != 0)
@@ -551,6 +672,8 @@ static int do_line(parser *p, const strv *w)
     return do_source(p, w, SOURCE_DIR);
   if (strcmp(d, "env") == 0)
     return do_env(p, w);
+  if (strcmp(d, "env-of") == 0)
+    return do_env_of(p, w);
   if (strcmp(d, "log") == 0)
     return do_log(p, w);
   if (strcmp(d, "alert") == 0)
@@ -597,6 +720,7 @@ static void config_defaults(config *c)
   c->min_len_password = 12;
   c->min_len_other = 6;
   c->min_entropy = 2.5;
+  c->max_source_size = 1u << 20;
 }
 
 static int push_defaults(config *c)
@@ -615,6 +739,8 @@ static int push_defaults(config *c)
   if (!c->state_dir && !(c->state_dir = strdup(MON_DEFAULT_STATE_DIR)))
     return -1;
   if (!c->audit_log && !(c->audit_log = mon_printf("%s/audit.log", c->state_dir)))
+    return -1;
+  if (!c->systemctl && !(c->systemctl = strdup(MON_DEFAULT_SYSTEMCTL)))
     return -1;
   return 0;
 }
@@ -661,7 +787,8 @@ int config_load(const char *path, config *out, char **err)
     rc = mon_fail(err, "%s: out of memory", path);
   if (rc == 0 && c.n_sources == 0) {
     p.line = 0;
-    rc = mon_fail(err, "%s: no secret sources (dotenv, secret-file, secret-dir, env)", path);
+    rc = mon_fail(err, "%s: no secret sources (dotenv, secret-file, secret-dir, env, env-of)",
+                  path);
   }
   if (rc != 0) {
     config_free(&c);
@@ -685,13 +812,18 @@ void config_free(config *c)
     return;
   free(c->path);
   free(c->state_dir);
+  free(c->key_file);
+  free(c->key_credential);
+  free(c->systemctl);
   free(c->audit_log);
   strv_free(&c->key_globs);
   strv_free(&c->password_globs);
   strv_free(&c->ignore_globs);
   strv_free(&c->rule_paths);
-  for (size_t i = 0; i < c->n_sources; i++)
+  for (size_t i = 0; i < c->n_sources; i++) {
     free(c->sources[i].path);
+    strv_free(&c->sources[i].names);
+  }
   free(c->sources);
   for (size_t i = 0; i < c->n_logs; i++) {
     free(c->logs[i].path);

@@ -11,17 +11,22 @@
 
 #define MON_DEFAULT_CONFIG "/etc/logmask/monitor.conf"
 #define MON_DEFAULT_STATE_DIR "/var/lib/logmask-monitor"
+#define MON_DEFAULT_SYSTEMCTL "/usr/bin/systemctl"
 
 typedef struct strv {
   char **v;
   size_t n;
 } strv;
 
-typedef enum source_kind { SOURCE_DOTENV, SOURCE_FILE, SOURCE_DIR, SOURCE_ENV } source_kind;
+typedef enum source_kind {
+  SOURCE_DOTENV, SOURCE_FILE, SOURCE_DIR, SOURCE_ENV, SOURCE_ENV_OF
+} source_kind;
 
 typedef struct source_cfg {
   source_kind kind;
-  char *path;          /* file, directory, or variable name for SOURCE_ENV */
+  char *path;          /* file, directory, variable name for SOURCE_ENV, or
+                          "pid:N" / "unit:NAME" for SOURCE_ENV_OF */
+  strv names;          /* SOURCE_ENV_OF: variable names or globs */
   mode_t max_mode;     /* permission bits allowed (default 0600) */
   uid_t owner;         /* expected owner */
   unsigned long line;  /* where it was configured */
@@ -51,6 +56,10 @@ typedef struct sink_cfg {
 typedef struct config {
   char *path;
   char *state_dir;
+  char *key_file;              /* NULL: STATE_DIR/key */
+  char *key_credential;        /* systemd credential name, or NULL */
+  char *systemctl;             /* for env-of unit:NAME */
+  uint64_t max_source_size;    /* bytes; larger sources are unreadable */
   char *audit_log;             /* default STATE_DIR/audit.log */
   time_t audit_retention;      /* seconds; default 3 years */
   uint64_t audit_rotate_size;  /* bytes; default 10 MiB */
@@ -72,6 +81,12 @@ typedef struct config {
  * "FILE:LINE: why" (malloc'd) and *out untouched. */
 int config_load(const char *path, config *out, char **err);
 void config_free(config *cfg);
+
+/* Where the fingerprint key is: key-credential (under
+ * $CREDENTIALS_DIRECTORY), key-file, or STATE_DIR/key.  malloc'd; NULL
+ * with *err when a credential is named but no credentials directory is
+ * set. */
+char *config_key_path(const config *cfg, char **err);
 
 /* "30", "30s", "5m", "2h", "7d", "3y" -> seconds; -1 when malformed. */
 int config_parse_duration(const char *text, time_t *out);

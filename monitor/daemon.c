@@ -1,7 +1,7 @@
 /* daemon.c - `logmask-monitor run`: re-checks the secrets when their
- * files change (inotify) and every `interval`, and tails the watched logs
- * for leaks.  SIGHUP reloads the configuration; SIGTERM/SIGINT save the
- * log offsets and exit 0. */
+ * files, the baseline, the key or the state change (inotify) and every
+ * `interval`, and tails the watched logs for leaks.  SIGHUP reloads the
+ * configuration; SIGTERM/SIGINT save the log offsets and exit 0. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -17,16 +17,21 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-/* How often logs are polled when inotify says nothing (a fallback for
- * file systems without events). */
+/* How often logs are polled and watched paths re-resolved when inotify
+ * says nothing (file systems without events, symlinks switched above a
+ * watched directory). */
 #define POLL_MS 500
 /* Re-check this long after the last event on a source (edits come in
  * bursts). */
@@ -35,30 +40,54 @@
 typedef struct watched_log {
   tailer t;
   lm_masker *finder, *masker;
+  lm_stream *masked;        /* over masker, writing mask_fd */
   int mask_fd;
+  size_t line_alerts;       /* where the alerts of the current line start in
+                               the pending list (windows of a long line) */
 } watched_log;
+
+typedef enum watch_kind { W_SOURCE_PARENT, W_SECRET_DIR, W_LOG_PARENT, W_STATE, W_KEY_PARENT } watch_kind;
+
+/* A watched directory as configured, and what it resolved to. */
+typedef struct watch {
+  int wd;
+  watch_kind kind;
+  char *path;
+  int exists;
+  dev_t dev;
+  ino_t ino;
+} watch;
 
 typedef struct monitor_daemon {
   env e;
   alerter *al;
   leak_detector leaks;
   char *secrets_digest;     /* keyed digest of every fingerprint, to see changes */
+  secret_set kept;          /* values the detector holds, kept for sources
+                               that later fail to read */
   watched_log *logs;
   size_t n_logs;
   tail_offset *offsets;
   size_t n_offsets;
   char *offsets_path;
   int inotify_fd;
-  int dir_wds[64];          /* watches of secret directories */
-  size_t n_dir_wds;
+  watch *watches;
+  size_t n_watches, watches_cap;
   size_t alerts_raised;
-  alert_list pending;       /* leaks of the current poll */
+  alert_list pending;       /* leaks and gaps of the current poll */
+  alert_list standing;      /* state problems repeated at every check until
+                               they are gone (a baseline that does not
+                               verify, a rollback) */
+  int jit_unavailable;
 } monitor_daemon;
 
 static void logs_close(monitor_daemon *d)
 {
   for (size_t i = 0; i < d->n_logs; i++) {
     tail_close(&d->logs[i].t);
+    if (d->logs[i].masked)
+      lm_stream_flush(d->logs[i].masked);
+    lm_stream_free(d->logs[i].masked);
     lm_masker_free(d->logs[i].finder);
     lm_masker_free(d->logs[i].masker);
     if (d->logs[i].mask_fd >= 0)
@@ -71,121 +100,19 @@ static void logs_close(monitor_daemon *d)
 
 static void save_offsets(monitor_daemon *d)
 {
-  tailer *ts = calloc(d->n_logs ? d->n_logs : 1, sizeof *ts);
+  if (d->e.key != KEY_LOADED)
+    return; /* cannot be sealed; the next start reads from the saved or first position */
+  const tailer **ts = calloc(d->n_logs ? d->n_logs : 1, sizeof *ts);
   if (!ts)
     return;
   for (size_t i = 0; i < d->n_logs; i++)
-    ts[i] = d->logs[i].t;
+    ts[i] = &d->logs[i].t;
   char *err = NULL;
-  if (tail_offsets_save(d->offsets_path, ts, d->n_logs, &err) != 0) {
+  if (tail_offsets_save(d->offsets_path, d->e.keys.state, ts, d->n_logs, &err) != 0) {
     mon_warn("%s", err);
     free(err);
   }
   free(ts);
-}
-
-static int maskers_new(monitor_daemon *d, watched_log *w)
-{
-  lm_masker_free(w->finder);
-  lm_masker_free(w->masker);
-  w->finder = lm_masker_new(d->leaks.set);
-  w->masker = lm_masker_new(d->leaks.set);
-  return w->finder && w->masker ? 0 : -1;
-}
-
-static int logs_open(monitor_daemon *d)
-{
-  config *cfg = &d->e.cfg;
-  d->logs = calloc(cfg->n_logs ? cfg->n_logs : 1, sizeof *d->logs);
-  if (!d->logs)
-    return -1;
-  d->n_logs = cfg->n_logs;
-  for (size_t i = 0; i < cfg->n_logs; i++) {
-    watched_log *w = &d->logs[i];
-    w->mask_fd = -1;
-    tail_init(&w->t, &cfg->logs[i],
-              tail_offsets_find(d->offsets, d->n_offsets, cfg->logs[i].path));
-    if (maskers_new(d, w) != 0)
-      return -1;
-    if (cfg->logs[i].mask_to) {
-      w->mask_fd = open(cfg->logs[i].mask_to, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-      if (w->mask_fd < 0) {
-        mon_warn("%s: cannot open the masked copy: %s", cfg->logs[i].mask_to, strerror(errno));
-        return -1;
-      }
-    }
-  }
-  return 0;
-}
-
-/* Builds the leak detector from the secrets now loaded, then wipes them. */
-static int rebuild_detector(monitor_daemon *d)
-{
-  leak_detector fresh;
-  char *err = NULL;
-  if (leak_build(&d->e.cfg, &d->e.set, &fresh, &err) != 0) {
-    mon_warn("%s", err ? err : "out of memory");
-    free(err);
-    return -1;
-  }
-  leak_free(&d->leaks);
-  d->leaks = fresh;
-  for (size_t i = 0; i < d->n_logs; i++)
-    if (maskers_new(d, &d->logs[i]) != 0)
-      return -1;
-  return 0;
-}
-
-/* A keyed digest of all (source, name, fingerprint): no secret, and equal
- * exactly when the guarded values are. */
-static char *secrets_digest(const env *e)
-{
-  char (*fps)[FP_HEX_LEN + 1] = checks_fingerprints(&e->set, e->key);
-  if (!fps)
-    return NULL;
-  char *all = strdup("");
-  for (size_t i = 0; all && i < e->set.n; i++) {
-    char *more = mon_printf("%s%s\x1f%s\x1f%s\n", all, e->set.v[i].source, e->set.v[i].name,
-                            fps[i]);
-    free(all);
-    all = more;
-  }
-  free(fps);
-  return all;
-}
-
-static void emit(monitor_daemon *d, const alert_list *alerts)
-{
-  for (size_t i = 0; i < alerts->n; i++)
-    alerter_emit(d->al, &alerts->v[i]);
-  d->alerts_raised += alerts->n;
-}
-
-/* Loads the sources, compares, alerts, and rebuilds the detector when a
- * value changed.  Values are wiped before returning. */
-static int recheck(monitor_daemon *d)
-{
-  alert_list alerts = { 0 };
-  secret_set_free(&d->e.set);
-  if (env_sources(&d->e) != 0) {
-    audit_record(&d->e.cfg, "check", NULL, "error", "a secret source could not be parsed");
-    return -1;
-  }
-  int rc = run_check(&d->e, &alerts);
-  if (rc == 0) {
-    emit(d, &alerts);
-    record_check(&d->e, &alerts);
-    char *digest = secrets_digest(&d->e);
-    if (!digest || !d->secrets_digest || strcmp(digest, d->secrets_digest) != 0) {
-      if (rebuild_detector(d) != 0)
-        rc = -1;
-    }
-    free(d->secrets_digest);
-    d->secrets_digest = digest;
-  }
-  alert_list_free(&alerts);
-  secret_set_free(&d->e.set);
-  return rc;
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -202,29 +129,280 @@ static int write_all(int fd, const char *buf, size_t len)
   return 0;
 }
 
+static int write_masked(void *ctx, const char *buf, size_t len)
+{
+  const watched_log *w = ctx;
+  if (write_all(w->mask_fd, buf, len) == 0)
+    return 0;
+  mon_warn("%s: cannot write the masked copy: %s", w->t.cfg->mask_to, strerror(errno));
+  return -1;
+}
+
+/* The masked copy goes through a library stream: it masks a line too long
+ * for one window in overlapping windows, as the filter does. */
+static int maskers_new(monitor_daemon *d, watched_log *w)
+{
+  if (w->masked)
+    lm_stream_flush(w->masked);
+  lm_stream_free(w->masked);
+  w->masked = NULL;
+  lm_masker_free(w->finder);
+  lm_masker_free(w->masker);
+  w->finder = lm_masker_new(d->leaks.set);
+  w->masker = lm_masker_new(d->leaks.set);
+  if (!w->finder || !w->masker)
+    return -1;
+  if (w->t.cfg->mask_to && !(w->masked = lm_stream_new(w->masker, write_masked, w)))
+    return -1;
+  return 0;
+}
+
+static int logs_open(monitor_daemon *d)
+{
+  config *cfg = &d->e.cfg;
+  d->logs = calloc(cfg->n_logs ? cfg->n_logs : 1, sizeof *d->logs);
+  if (!d->logs)
+    return -1;
+  d->n_logs = cfg->n_logs;
+  for (size_t i = 0; i < cfg->n_logs; i++) {
+    watched_log *w = &d->logs[i];
+    w->mask_fd = -1;
+    tail_init(&w->t, &cfg->logs[i],
+              tail_offsets_find(d->offsets, d->n_offsets, cfg->logs[i].path),
+              d->e.key == KEY_LOADED ? d->e.keys.head : NULL);
+    if (cfg->logs[i].mask_to) {
+      w->mask_fd = open(cfg->logs[i].mask_to, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+      if (w->mask_fd < 0) {
+        mon_warn("%s: cannot open the masked copy: %s", cfg->logs[i].mask_to, strerror(errno));
+        return -1;
+      }
+    }
+    if (maskers_new(d, w) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static void emit(monitor_daemon *d, const alert_list *alerts)
+{
+  for (size_t i = 0; i < alerts->n; i++)
+    alerter_emit(d->al, &alerts->v[i]);
+  d->alerts_raised += alerts->n;
+}
+
+/* The values the detector watches: every assignment read now, plus the
+ * values kept from before for sources that cannot be read completely
+ * now (a source an attacker breaks must not drop its secrets from leak
+ * detection). */
+static int detector_values(monitor_daemon *d, secret_set *out)
+{
+  const secret_set *now = &d->e.set;
+  memset(out, 0, sizeof *out);
+  for (size_t i = 0; i < now->n; i++)
+    if (secret_set_add_copy(out, &now->v[i]) != 0)
+      return -1;
+  for (size_t i = 0; i < d->kept.n; i++) {
+    const secret *s = &d->kept.v[i];
+    int failing = 0;
+    for (size_t j = 0; j < now->n_sources && !failing; j++)
+      failing = now->sources[j].error && strcmp(source_name(now->sources[j].cfg), s->source) == 0;
+    if (failing && secret_find(now, s->source, s->name) < 0 &&
+        secret_find(out, s->source, s->name) < 0 && secret_set_add_copy(out, s) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* A digest of all (source, name, fingerprint) under the state key: equal
+ * exactly when the watched values are.  No value is in it. */
+static char *values_digest(const monitor_daemon *d, const secret_set *set)
+{
+  char (*fps)[FP_HEX_LEN + 1] = checks_fingerprints(set, d->e.keys.fp);
+  if (!fps)
+    return NULL;
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  int ok = 1;
+  for (size_t i = 0; ok && i < set->n; i++) {
+    const secret *s = &set->v[i];
+    size_t need = strlen(s->source) + strlen(s->name) + FP_HEX_LEN + 4;
+    ok = mon_grow(&buf, &cap, len, len + need + 1, 1) == 0;
+    if (ok)
+      len += (size_t)snprintf(buf + len, need + 1, "%s\x1f%s\x1f%s\n", s->source, s->name, fps[i]);
+  }
+  free(fps);
+  char *hex = ok ? malloc(MAC_HEX_LEN + 1) : NULL;
+  if (hex && mac_hex(d->e.keys.state, "values", buf ? buf : "", len, NULL, 0, hex) != 0) {
+    free(hex);
+    hex = NULL;
+  }
+  free(buf);
+  return hex;
+}
+
+/* Builds the leak detector from `values` when they differ from the last
+ * ones; the set is then what `kept` holds. */
+static int update_detector(monitor_daemon *d, secret_set *values)
+{
+  char *digest = values_digest(d, values);
+  if (digest && d->secrets_digest && d->leaks.set && strcmp(digest, d->secrets_digest) == 0) {
+    free(digest);
+    secret_set_free(values);
+    return 0;
+  }
+  leak_detector fresh;
+  char *err = NULL;
+  if (leak_build(&d->e.cfg, values, &fresh, &err) != 0) {
+    mon_warn("%s", err ? err : "out of memory");
+    free(err);
+    free(digest);
+    secret_set_free(values);
+    return -1;
+  }
+  leak_free(&d->leaks);
+  d->leaks = fresh;
+  for (size_t i = 0; i < d->n_logs; i++)
+    if (maskers_new(d, &d->logs[i]) != 0) {
+      free(digest);
+      secret_set_free(values);
+      return -1;
+    }
+  free(d->secrets_digest);
+  d->secrets_digest = digest;
+  secret_set_free(&d->kept);
+  d->kept = *values;
+  return 0;
+}
+
+/* Re-reads the key (it may have been replaced or chmod'ed) and the
+ * sources, compares, alerts, and rebuilds the detector when a value
+ * changed.  The current values are wiped before returning (the detector
+ * and `kept` hold theirs). */
+static int recheck(monitor_daemon *d)
+{
+  unsigned char before[FP_KEY_LEN];
+  memcpy(before, d->e.keys.fp, sizeof before);
+  key_state was = d->e.key;
+  if (env_key(&d->e) != 0)
+    return -1;
+  if (d->e.key == KEY_LOADED && (was != KEY_LOADED || memcmp(before, d->e.keys.fp, sizeof before))) {
+    /* A new key: the baseline must verify under it. */
+    baseline_free(&d->e.base);
+    if (env_baseline(&d->e) != 0)
+      d->e.base_state = BASELINE_TAMPERED;
+  }
+  mon_wipe(before, sizeof before);
+  alert_list alerts = { 0 };
+  if (env_sources(&d->e) != 0)
+    return -1;
+  int rc = run_check(&d->e, &alerts);
+  for (size_t i = 0; rc == 0 && i < d->standing.n; i++)
+    rc = alert_list_push(&alerts, &d->standing.v[i]);
+  if (rc == 0) {
+    emit(d, &alerts);
+    record_check(&d->e, &alerts);
+    secret_set values;
+    if (detector_values(d, &values) != 0) {
+      secret_set_free(&values);
+      rc = -1;
+    } else {
+      rc = update_detector(d, &values);
+    }
+  }
+  alert_list_free(&alerts);
+  secret_set_free(&d->e.set);
+  return rc;
+}
+
+/* A state problem found between checks: sent now, kept for every check
+ * until it is gone. */
+static void raise_standing(monitor_daemon *d, const char *kind, const char *source,
+                           const char *detail)
+{
+  alert a = { .kind = (char *)kind, .source = (char *)source, .detail = (char *)detail };
+  alert_list now = { 0 };
+  if (alert_list_push(&now, &a) == 0) {
+    emit(d, &now);
+    audit_record(&d->e.cfg, "state", NULL, kind, detail);
+    if (alert_list_push(&d->standing, &now.v[0]) != 0)
+      mon_warn("out of memory");
+  }
+  alert_list_free(&now);
+}
+
+static void clear_standing(monitor_daemon *d, const char *source)
+{
+  for (size_t i = 0; i < d->standing.n;)
+    if (d->standing.v[i].source && strcmp(d->standing.v[i].source, source) == 0)
+      alert_list_remove(&d->standing, i);
+    else
+      i++;
+}
+
+/* The baseline changed on disk: an accept (adopted at once) or tampering
+ * (alerted at once; the last verified baseline stays the reference). */
+static void reload_baseline(monitor_daemon *d)
+{
+  if (d->e.key != KEY_LOADED)
+    return;
+  baseline fresh;
+  char *err = NULL;
+  int rc = baseline_load(d->e.baseline_path, d->e.keys.state, &fresh, &err);
+  const char *path = d->e.baseline_path;
+  if (rc == BASELINE_TAMPERED || (rc != 0 && errno != ENOENT)) {
+    char *detail = mon_printf("%s; the monitor keeps comparing with the baseline it last "
+                              "verified", err ? err : "the baseline cannot be read");
+    clear_standing(d, path);
+    raise_standing(d, "tampered", path, detail ? detail : "the baseline does not verify");
+    free(detail);
+  } else if (rc != 0) {
+    clear_standing(d, path);
+    raise_standing(d, "missing", path, "the baseline was deleted; the monitor keeps "
+                   "comparing with the baseline it last verified");
+  } else if (d->e.base_state == 0 && fresh.generation < d->e.base.generation) {
+    char *detail = mon_printf("%s: generation %llu replaced generation %llu: an older "
+                              "baseline was put back (a rollback); the monitor keeps the newer",
+                              path, fresh.generation, d->e.base.generation);
+    baseline_free(&fresh);
+    clear_standing(d, path);
+    raise_standing(d, "tampered", path, detail ? detail : "baseline rolled back");
+    free(detail);
+  } else {
+    int changed = d->e.base_state != 0 || fresh.generation != d->e.base.generation;
+    baseline_free(&d->e.base);
+    d->e.base = fresh;
+    d->e.base_state = 0;
+    clear_standing(d, path);
+    if (changed)
+      audit_record(&d->e.cfg, "reload", NULL, "ok", "baseline reloaded");
+  }
+  free(err);
+}
+
 typedef struct line_ctx {
   monitor_daemon *d;
   watched_log *w;
 } line_ctx;
 
-static int on_line(void *ctx, tailer *t, const char *line, size_t len)
+static int on_line(void *ctx, tailer *t, const char *line, size_t len, tail_piece piece,
+                   size_t fresh)
 {
   line_ctx *c = ctx;
-  const char *log = t->is_stdin ? "(stdin)" : t->cfg->path;
-  if (leak_scan(&c->d->leaks, c->w->finder, log, t->line, line, len, &c->d->pending) != 0)
+  watched_log *w = c->w;
+  if (piece == TAIL_WHOLE || piece == TAIL_FIRST || w->line_alerts > c->d->pending.n)
+    w->line_alerts = c->d->pending.n;
+  if (leak_scan(&c->d->leaks, w->finder, t->reading, t->line, line, len, w->line_alerts,
+                &c->d->pending) != 0)
     return -1;
-  if (c->w->mask_fd >= 0) {
-    lm_line out;
-    if (lm_masker_line(c->w->masker, line, len, &out) != LM_OK) {
-      /* Fail closed: the masked copy gets a marker, never the line. */
-      static const char marker[] = "[REDACTED:line-not-masked]\n";
-      return write_all(c->w->mask_fd, marker, sizeof marker - 1) ? -1 : 0;
-    }
-    if (out.text && (write_all(c->w->mask_fd, out.text, out.len) != 0 ||
-                     write_all(c->w->mask_fd, "\n", 1) != 0)) {
-      mon_warn("%s: cannot write the masked copy: %s", t->cfg->mask_to, strerror(errno));
-      return -1;
-    }
+  if (!w->masked)
+    return 0;
+  /* The stream gets every byte once: the overlap of a window was fed
+   * with the window before. */
+  int end = piece == TAIL_WHOLE || piece == TAIL_LAST;
+  if (lm_stream_feed(w->masked, line + fresh, len - fresh) != LM_OK ||
+      (end && lm_stream_feed(w->masked, "\n", 1) != LM_OK)) {
+    mon_warn("%s: cannot mask: %s", t->cfg->mask_to, lm_stream_error(w->masked)->message);
+    return -1;
   }
   return 0;
 }
@@ -236,117 +414,214 @@ static void record_leaks(monitor_daemon *d)
   emit(d, &d->pending);
   status st;
   char *err = NULL;
-  if (status_load(d->e.status_path, &st, &err) != 0) {
+  int have = d->e.key == KEY_LOADED;
+  if (have && status_load(d->e.status_path, d->e.keys.state, &st, &err) != 0) {
     free(err);
     err = NULL;
     memset(&st, 0, sizeof st);
   }
   for (size_t i = 0; i < d->pending.n; i++) {
     const alert *a = &d->pending.v[i];
-    audit_record(&d->e.cfg, "leak", a->secret ? a->secret : a->rule, "leaked", a->detail);
-    status_add_leak(&st, a);
+    audit_record(&d->e.cfg, strcmp(a->kind, "leaked") == 0 ? "leak" : "tail",
+                 a->secret ? a->secret : a->rule, a->kind, a->detail);
+    if (have)
+      status_add_leak(&st, a);
   }
-  if (status_save(d->e.status_path, &st, &err) != 0) {
+  if (have && status_save(d->e.status_path, d->e.keys.state, &st, &err) != 0) {
     mon_warn("%s", err);
     free(err);
   }
-  status_free(&st);
+  if (have)
+    status_free(&st);
   alert_list_free(&d->pending);
 }
 
-static void poll_logs(monitor_daemon *d)
+/* Returns non-zero when a log has more to read now. */
+static int poll_logs(monitor_daemon *d)
 {
-  int moved = 0;
+  int moved = 0, more = 0;
   for (size_t i = 0; i < d->n_logs; i++) {
     line_ctx c = { d, &d->logs[i] };
-    int r = tail_poll(&d->logs[i].t, on_line, &c);
+    tailer *t = &d->logs[i].t;
+    int r = tail_poll(t, on_line, &c);
     moved |= r > 0;
+    more |= t->more;
+    if (d->logs[i].masked && lm_stream_flush(d->logs[i].masked) != LM_OK)
+      mon_warn("%s: cannot write the masked copy", t->cfg->mask_to);
+    if (t->notice) {
+      if (alert_list_add(&d->pending, "unreadable", NULL, t->cfg->path, "%s", t->notice) != 0)
+        mon_warn("out of memory");
+      free(t->notice);
+      t->notice = NULL;
+    }
   }
   record_leaks(d);
   if (moved)
     save_offsets(d);
+  return more;
 }
 
-static int add_watch(monitor_daemon *d, const char *path, uint32_t mask)
+/* ---- watches ----------------------------------------------------------- */
+
+static void watches_free(monitor_daemon *d)
 {
-  int wd = inotify_add_watch(d->inotify_fd, path, mask);
-  if (wd < 0 && errno != ENOENT)
-    mon_warn("%s: cannot watch: %s", path, strerror(errno));
-  return wd;
+  for (size_t i = 0; i < d->n_watches; i++)
+    free(d->watches[i].path);
+  free(d->watches);
+  d->watches = NULL;
+  d->n_watches = d->watches_cap = 0;
 }
 
-/* Directories of the logs and of the sources: events there cover files
- * being replaced, renamed, created and written. */
+static void add_watch(monitor_daemon *d, const char *path, watch_kind kind)
+{
+  for (size_t i = 0; i < d->n_watches; i++)
+    if (d->watches[i].kind == kind && strcmp(d->watches[i].path, path) == 0)
+      return;
+  if (mon_grow(&d->watches, &d->watches_cap, d->n_watches, d->n_watches + 1,
+               sizeof *d->watches) != 0)
+    return;
+  watch *w = &d->watches[d->n_watches];
+  if (!(w->path = strdup(path)))
+    return;
+  w->kind = kind;
+  w->wd = -1;
+  struct stat st;
+  w->exists = stat(path, &st) == 0;
+  w->dev = w->exists ? st.st_dev : 0;
+  w->ino = w->exists ? st.st_ino : 0;
+  const uint32_t mask = IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+                        IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+  if (d->inotify_fd >= 0 && w->exists) {
+    w->wd = inotify_add_watch(d->inotify_fd, path, mask);
+    if (w->wd < 0)
+      mon_warn("%s: cannot watch: %s", path, strerror(errno));
+  }
+  d->n_watches++;
+}
+
+static void add_parent_watch(monitor_daemon *d, const char *file, watch_kind kind)
+{
+  char *dir = mon_dirname(file);
+  if (dir)
+    add_watch(d, dir, kind);
+  free(dir);
+}
+
+/* The directories of the sources, the logs, the state and the key; a
+ * watch follows symlinks as they are when it is made, so every path is
+ * re-resolved at each poll (watches_moved). */
 static void watch_all(monitor_daemon *d)
 {
   if (d->inotify_fd >= 0)
     close(d->inotify_fd);
-  d->n_dir_wds = 0;
+  watches_free(d);
   d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (d->inotify_fd < 0) {
+  if (d->inotify_fd < 0)
     mon_warn("inotify: %s (falling back to polling)", strerror(errno));
-    return;
-  }
-  const uint32_t mask = IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                        IN_MOVED_TO | IN_ATTRIB;
   const config *cfg = &d->e.cfg;
   for (size_t i = 0; i < cfg->n_sources; i++) {
-    if (cfg->sources[i].kind == SOURCE_ENV)
+    const source_cfg *s = &cfg->sources[i];
+    if (s->kind == SOURCE_ENV || s->kind == SOURCE_ENV_OF)
       continue;
-    if (cfg->sources[i].kind == SOURCE_DIR) {
-      int wd = add_watch(d, cfg->sources[i].path, mask);
-      if (wd >= 0 && d->n_dir_wds < sizeof d->dir_wds / sizeof *d->dir_wds)
-        d->dir_wds[d->n_dir_wds++] = wd;
-    }
-    char *dir = mon_dirname(cfg->sources[i].path);
-    if (dir)
-      add_watch(d, dir, mask);
-    free(dir);
+    if (s->kind == SOURCE_DIR)
+      add_watch(d, s->path, W_SECRET_DIR);
+    add_parent_watch(d, s->path, W_SOURCE_PARENT);
   }
-  for (size_t i = 0; i < cfg->n_logs; i++) {
-    if (strcmp(cfg->logs[i].path, "-") == 0)
-      continue;
-    char *dir = mon_dirname(cfg->logs[i].path);
-    if (dir)
-      add_watch(d, dir, mask);
-    free(dir);
-  }
+  for (size_t i = 0; i < cfg->n_logs; i++)
+    if (strcmp(cfg->logs[i].path, "-") != 0)
+      add_parent_watch(d, cfg->logs[i].path, W_LOG_PARENT);
+  add_watch(d, cfg->state_dir, W_STATE);
+  if (d->e.key_path)
+    add_parent_watch(d, d->e.key_path, W_KEY_PARENT);
 }
 
-/* Does an event in a watched directory concern a secret source?  Any
- * event inside a secret directory does; elsewhere only events naming a
- * dotenv or secret file (writes to logs are frequent and do not). */
-static int concerns_source(const monitor_daemon *d, const struct inotify_event *ev)
+/* Has a watched path come to name another directory (a symlink above it
+ * switched, the directory replaced or created)? */
+static int watches_moved(const monitor_daemon *d)
 {
-  const config *cfg = &d->e.cfg;
-  for (size_t i = 0; i < d->n_dir_wds; i++)
-    if (ev->wd == d->dir_wds[i])
-      return 1;
-  if (!ev->len)
-    return 0;
-  for (size_t i = 0; i < cfg->n_sources; i++) {
-    if (cfg->sources[i].kind != SOURCE_DOTENV && cfg->sources[i].kind != SOURCE_FILE)
-      continue;
-    const char *slash = strrchr(cfg->sources[i].path, '/');
-    if (slash && strcmp(ev->name, slash + 1) == 0)
+  for (size_t i = 0; i < d->n_watches; i++) {
+    const watch *w = &d->watches[i];
+    struct stat st;
+    int exists = stat(w->path, &st) == 0;
+    if (exists != w->exists || (exists && (st.st_dev != w->dev || st.st_ino != w->ino)))
       return 1;
   }
   return 0;
 }
 
+static int base_is(const char *path, const char *name)
+{
+  const char *slash = strrchr(path, '/');
+  return strcmp(slash ? slash + 1 : path, name) == 0;
+}
+
+/* What an event asks for. */
+enum { EV_RECHECK = 1, EV_BASELINE = 2, EV_REWATCH = 4 };
+
+/* One watch descriptor may stand for several watches (a log next to its
+ * dotenv file): every one of them judges the event. */
+static int classify_one(const monitor_daemon *d, const watch *w, const struct inotify_event *ev)
+{
+  if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
+    return EV_RECHECK | EV_REWATCH | (w->kind == W_STATE ? EV_BASELINE : 0);
+  const char *name = ev->len ? ev->name : "";
+  if (strstr(name, ".tmp"))
+    return 0; /* the temporary files of atomic writes */
+  const config *cfg = &d->e.cfg;
+  int ask = 0;
+  switch (w->kind) {
+  case W_SECRET_DIR:
+    return EV_RECHECK;
+  case W_SOURCE_PARENT:
+    for (size_t i = 0; i < cfg->n_sources; i++)
+      if ((cfg->sources[i].kind == SOURCE_DOTENV || cfg->sources[i].kind == SOURCE_FILE ||
+           cfg->sources[i].kind == SOURCE_DIR) && base_is(cfg->sources[i].path, name))
+        ask |= EV_RECHECK;
+    break;
+  case W_STATE:
+    if (strcmp(name, "baseline") == 0)
+      ask |= EV_BASELINE | EV_RECHECK;
+    else if (ev->mask & (IN_ATTRIB | IN_DELETE))
+      ask |= EV_RECHECK; /* permissions of the key and the state files */
+    break;
+  case W_LOG_PARENT:
+    break; /* the logs are read at every wake-up */
+  case W_KEY_PARENT:
+    break;
+  }
+  if (d->e.key_path && base_is(d->e.key_path, name)) {
+    char *dir = mon_dirname(d->e.key_path);
+    if (dir && strcmp(dir, w->path) == 0)
+      ask |= EV_RECHECK;
+    free(dir);
+  }
+  return ask;
+}
+
+static int classify(const monitor_daemon *d, const struct inotify_event *ev)
+{
+  if (ev->mask & IN_Q_OVERFLOW)
+    return EV_RECHECK | EV_BASELINE | EV_REWATCH;
+  int ask = 0;
+  for (size_t i = 0; i < d->n_watches; i++)
+    if (d->watches[i].wd == ev->wd)
+      ask |= classify_one(d, &d->watches[i], ev);
+  return ask;
+}
+
 static int drain_events(monitor_daemon *d)
 {
   char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-  int any = 0;
+  int ask = 0;
   ssize_t n;
   while ((n = read(d->inotify_fd, buf, sizeof buf)) > 0) {
     for (char *p = buf; p < buf + n;) {
       struct inotify_event *ev = (struct inotify_event *)p;
-      any |= concerns_source(d, ev);
+      ask |= classify(d, ev);
       p += sizeof *ev + ev->len;
     }
   }
-  return any;
+  return ask;
 }
 
 static long long now_ms(void)
@@ -356,22 +631,54 @@ static long long now_ms(void)
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Tells systemd (Type=notify) that the detector is built and the logs
+ * are open. */
+static void notify_ready(void)
+{
+  const char *sock = getenv("NOTIFY_SOCKET");
+  if (!sock || (sock[0] != '/' && sock[0] != '@') || strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+    return;
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  size_t len = strlen(sock);
+  memcpy(addr.sun_path, sock, len);
+  if (addr.sun_path[0] == '@')
+    addr.sun_path[0] = '\0';
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  static const char msg[] = "READY=1";
+  (void)sendto(fd, msg, sizeof msg - 1, 0, (struct sockaddr *)&addr,
+               (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+  close(fd);
+}
+
 static int daemon_load(monitor_daemon *d, const cmd_options *o)
 {
-  if (env_config(&d->e, o) != 0 || env_baseline(&d->e) != 0)
+  if (env_config(&d->e, o) != 0 || env_key(&d->e) != 0 || env_baseline(&d->e) != 0)
     return -1;
-  if (env_key(&d->e) < 0)
-    return -1;
-  char *err = NULL;
   if (!(d->offsets_path = state_path(&d->e.cfg, "offsets")))
     return -1;
-  if (tail_offsets_load(d->offsets_path, &d->offsets, &d->n_offsets, &err) != 0) {
-    mon_warn("%s", err);
-    free(err);
-    return -1;
-  }
   if (!(d->al = alerter_new(&d->e.cfg)))
     return -1;
+  if (d->e.key == KEY_LOADED) {
+    char *err = NULL;
+    int r = tail_offsets_load(d->offsets_path, d->e.keys.state, &d->offsets, &d->n_offsets,
+                              &err);
+    if (r < 0) {
+      mon_warn("%s", err);
+      free(err);
+      return -1;
+    }
+    if (r == 1) {
+      /* Fail closed: positions that do not verify are not trusted; every
+       * log is read again from its beginning. */
+      char *detail = mon_printf("%s; every log is read again from its beginning", err);
+      raise_standing(d, "tampered", d->offsets_path, detail ? detail : err);
+      clear_standing(d, d->offsets_path); /* said once: the file is rewritten now */
+      free(detail);
+      free(err);
+    }
+  }
   return 0;
 }
 
@@ -380,6 +687,7 @@ static void daemon_free(monitor_daemon *d)
   if (d->inotify_fd >= 0)
     close(d->inotify_fd);
   d->inotify_fd = -1;
+  watches_free(d);
   logs_close(d);
   leak_free(&d->leaks);
   alerter_free(d->al);
@@ -391,7 +699,9 @@ static void daemon_free(monitor_daemon *d)
   d->offsets_path = NULL;
   free(d->secrets_digest);
   d->secrets_digest = NULL;
+  secret_set_free(&d->kept);
   alert_list_free(&d->pending);
+  alert_list_free(&d->standing);
   env_free(&d->e);
 }
 
@@ -402,15 +712,21 @@ static int daemon_start(monitor_daemon *d, const cmd_options *o)
   d->inotify_fd = -1;
   if (daemon_load(d, o) != 0)
     return -1;
-  /* The first check builds the detector (no digest yet). */
-  if (recheck(d) != 0 || !d->leaks.set) {
-    /* The detector must exist before any log line is read. */
-    if (!d->leaks.set)
-      return -1;
+  if (d->e.base_state == BASELINE_TAMPERED && d->e.key == KEY_LOADED) {
+    /* run_check reports it at every check; nothing else to keep. */
   }
+  recheck(d);
+  /* The detector must exist before any log line is read. */
+  if (!d->leaks.set)
+    return -1;
   if (logs_open(d) != 0)
     return -1;
   watch_all(d);
+  /* PCRE2 compiles its JIT code into memory that is writable, then
+   * executable; where that is refused (MemoryDenyWriteExecute=yes, SELinux
+   * execmem) the rules run in the interpreter, about half as fast. */
+  size_t regex_rules = 0;
+  d->jit_unavailable = lm_ruleset_jit_count(d->leaks.set, &regex_rules) < regex_rules;
   return 0;
 }
 
@@ -433,11 +749,23 @@ int cmd_run(const cmd_options *o)
     close(sfd);
     return MON_EXIT_ERROR;
   }
-  audit_record(&d.e.cfg, "run", NULL, "started", o->once ? "--once" : NULL);
+  char *started = mon_printf("%s%s", o->once ? "--once; " : "",
+                             d.jit_unavailable ? "PCRE2 JIT unavailable (W^X memory policy, "
+                                                 "e.g. MemoryDenyWriteExecute=yes): leak "
+                                                 "scanning runs the regex interpreter"
+                                               : "PCRE2 JIT available");
+  audit_record(&d.e.cfg, "run", NULL, "started", started);
+  free(started);
+  if (d.jit_unavailable)
+    mon_warn("PCRE2 JIT unavailable (W^X memory policy): leak scanning runs the regex "
+             "interpreter, about half as fast");
   if (d.leaks.n_undetectable)
     mon_warn("%zu secret(s) too short to be found in logs (see the weak alerts)",
              d.leaks.n_undetectable);
-  poll_logs(&d);
+  int more = poll_logs(&d);
+  while (more && o->once)
+    more = poll_logs(&d);
+  notify_ready();
   if (o->once) {
     save_offsets(&d);
     int rc = d.alerts_raised ? MON_EXIT_ALERT : MON_EXIT_OK;
@@ -463,7 +791,7 @@ int cmd_run(const cmd_options *o)
       wait = settle_at - now;
     if (next_check - now < wait)
       wait = next_check - now;
-    if (wait < 0)
+    if (wait < 0 || more)
       wait = 0;
     int r = poll(fds, nfds, (int)wait);
     if (r < 0 && errno != EINTR) {
@@ -479,9 +807,16 @@ int cmd_run(const cmd_options *o)
       else
         stop = 1;
     }
-    if (d.inotify_fd >= 0 && drain_events(&d) && settle_at < 0)
+    int ask = d.inotify_fd >= 0 ? drain_events(&d) : 0;
+    if (watches_moved(&d))
+      ask |= EV_REWATCH | EV_RECHECK | EV_BASELINE;
+    if (ask & EV_REWATCH)
+      watch_all(&d);
+    if (ask & EV_BASELINE)
+      reload_baseline(&d);
+    if ((ask & EV_RECHECK) && settle_at < 0)
       settle_at = now_ms() + SETTLE_MS;
-    poll_logs(&d);
+    more = poll_logs(&d);
     alerter_reap(d.al);
     if (stop)
       break;

@@ -1,16 +1,6 @@
-/* dotenv.h - parser for environment files (.env).
- *
- * Accepted forms, one assignment per line (NAME: [A-Za-z_][A-Za-z0-9_.-]*):
- *   NAME=value             unquoted: trimmed, ends at " #" (a comment)
- *   export NAME=value      `export ` prefix ignored
- *   NAME = value           blanks around '=' ignored
- *   NAME='value'           literal, no escapes, may span lines
- *   NAME="value"           escapes \n \r \t \" \\ \$ \` (others kept as
- *                          written), may span lines
- *   NAME=`value`           literal, like single quotes
- *   # comment, blank lines, CRLF line ends, a UTF-8 BOM
- * After a closing quote only blanks and a comment may follow.  No variable
- * expansion is done: ${X} stays as written. */
+/* dotenv.h - environment files (.env) through the library's parser,
+ * lm_dotenv_parse (logmask.h: every line docker compose, python-dotenv or
+ * django-environ reads), with errors worded "FILE:LINE: why". */
 #ifndef MONITOR_DOTENV_H
 #define MONITOR_DOTENV_H
 

@@ -65,7 +65,8 @@ int fp_key_random(unsigned char key[FP_KEY_LEN])
   return RAND_bytes(key, FP_KEY_LEN) == 1 ? 0 : -1;
 }
 
-int fp_key_load(const char *path, unsigned char key[FP_KEY_LEN], char **err)
+int fp_key_load(const char *path, unsigned char key[FP_KEY_LEN], struct stat *st_out,
+                char **err)
 {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
@@ -80,12 +81,8 @@ int fp_key_load(const char *path, unsigned char key[FP_KEY_LEN], char **err)
     errno = EINVAL;
     return mon_fail(err, "%s: the fingerprint key is not a regular file", path);
   }
-  if (st.st_mode & 077) {
-    close(fd);
-    errno = EPERM;
-    return mon_fail(err, "%s: the fingerprint key is accessible by group or others "
-                    "(mode %04o); chmod 600 it", path, (unsigned)(st.st_mode & 07777));
-  }
+  if (st_out)
+    *st_out = st;
   char hex[FP_HEX_LEN + 2];
   ssize_t n = read(fd, hex, sizeof hex);
   close(fd);

@@ -23,10 +23,8 @@ void leak_free(leak_detector *d)
 
 static int remember(leak_detector *d, const secret *s)
 {
-  leak_literal *bigger = realloc(d->lits, (d->n_lits + 1) * sizeof *bigger);
-  if (!bigger)
+  if (mon_grow(&d->lits, &d->lits_cap, d->n_lits, d->n_lits + 1, sizeof *d->lits) != 0)
     return -1;
-  d->lits = bigger;
   leak_literal *l = &d->lits[d->n_lits];
   l->name = strdup(s->name);
   l->source = strdup(s->source);
@@ -171,7 +169,7 @@ static int add_leak(const leak_detector *d, const lm_finding *f, const char *log
 }
 
 int leak_scan(const leak_detector *d, lm_masker *finder, const char *log, unsigned long line,
-              const char *text, size_t len, alert_list *out)
+              const char *text, size_t len, size_t same_line_from, alert_list *out)
 {
   lm_finding small[16];
   lm_finding *found = small;
@@ -179,17 +177,15 @@ int leak_scan(const leak_detector *d, lm_masker *finder, const char *log, unsign
   if (lm_masker_find(finder, text, len, found, max, &count) != LM_OK)
     return scan_failed(finder, log, line, out);
   if (count > max) {
-    /* Rare: many secrets in one line; ask again with room for all. */
+    /* Rare: many secrets in one line; fetch them all (finding the line
+     * again would step its block state twice) */
     found = malloc(count * sizeof *found);
-    max = count;
-    if (!found || lm_masker_find(finder, text, len, found, max, &count) != LM_OK) {
+    if (!found || lm_masker_found(finder, 0, found, count, &count) != LM_OK) {
       free(found);
       return scan_failed(finder, log, line, out);
     }
-    if (count > max)
-      count = max;
   }
-  size_t first_new = out->n;
+  size_t first_new = same_line_from <= out->n ? same_line_from : out->n;
   int rc = 0;
   /* Guarded secrets first; a rule match overlapping one is the same leak. */
   for (int pass = 0; pass < 2 && rc == 0; pass++)

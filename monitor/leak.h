@@ -16,7 +16,7 @@ typedef struct leak_literal {
 typedef struct leak_detector {
   lm_ruleset *set;
   leak_literal *lits;     /* by literal index of the set */
-  size_t n_lits;
+  size_t n_lits, lits_cap;
   size_t n_undetectable;  /* secrets too short to be a literal */
 } leak_detector;
 
@@ -25,9 +25,11 @@ typedef struct leak_detector {
 int leak_build(const config *cfg, const secret_set *secrets, leak_detector *out, char **err);
 void leak_free(leak_detector *d);
 
-/* Scans one line with `finder` (a masker of d->set) and appends one
- * `leaked` alert per distinct secret or rule found. */
+/* Scans one line (or a window of one) with `finder` (a masker of d->set)
+ * and appends one `leaked` alert per distinct secret or rule found that
+ * out->v[same_line_from..] does not hold yet (the alerts of earlier
+ * windows of the same line). */
 int leak_scan(const leak_detector *d, lm_masker *finder, const char *log, unsigned long line,
-              const char *text, size_t len, alert_list *out);
+              const char *text, size_t len, size_t same_line_from, alert_list *out);
 
 #endif

@@ -25,15 +25,20 @@ static void usage(FILE *to)
           "  check                          compare the secrets with the baseline once\n"
           "  accept NAME...|--all --reason TEXT\n"
           "                                 acknowledge an intended change\n"
+          "  accept --leak ID... --reason TEXT\n"
+          "                                 acknowledge leaks found by a rule\n"
+          "  accept --weak NAME... --reason TEXT\n"
+          "                                 keep weak values (for their current value)\n"
           "  status [--json]                what is guarded, last check, open alerts\n"
           "  run [--once]                   the daemon: re-check and watch logs for leaks\n"
+          "  verify-audit                   check the hash chain of the audit trail\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE  configuration (default " MON_DEFAULT_CONFIG ")\n"
           "  -h, --help         this help\n"
           "  -V, --version      version\n"
           "\n"
-          "Exit status: 0 all hold, 1 alerts raised, 2 error.\n"
+          "Exit status: 0 all hold, 1 alerts raised (or state failing), 2 error.\n"
           "See logmask-monitor(8) and logmask-monitor.conf(5).\n");
 }
 
@@ -44,6 +49,8 @@ int main(int argc, char **argv)
     { "force", no_argument, NULL, 'f' },
     { "all", no_argument, NULL, 'a' },
     { "reason", required_argument, NULL, 'm' },
+    { "leak", no_argument, NULL, 'L' },
+    { "weak", no_argument, NULL, 'W' },
     { "json", no_argument, NULL, 'j' },
     { "once", no_argument, NULL, 'o' },
     { "help", no_argument, NULL, 'h' },
@@ -59,6 +66,8 @@ int main(int argc, char **argv)
     case 'f': o.force = 1; break;
     case 'a': o.all = 1; break;
     case 'm': o.reason = optarg; break;
+    case 'L': o.leak = 1; break;
+    case 'W': o.weak = 1; break;
     case 'j': o.json = 1; break;
     case 'o': o.once = 1; break;
     case 'h': usage(stdout); return MON_EXIT_OK;
@@ -95,6 +104,8 @@ int main(int argc, char **argv)
     return cmd_status(&o);
   if (strcmp(cmd, "run") == 0)
     return cmd_run(&o);
+  if (strcmp(cmd, "verify-audit") == 0)
+    return cmd_verify_audit(&o);
   mon_warn("unknown command '%s'", cmd);
   usage(stderr);
   return MON_EXIT_ERROR;

@@ -4,6 +4,7 @@
 #endif
 #include "status.h"
 #include "json.h"
+#include "seal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -46,7 +47,10 @@ static int load_list(yajl_val arr, alert_list *out)
   return 0;
 }
 
-int status_load(const char *path, status *st, char **err)
+#define STATUS_LABEL "status"
+
+int status_load(const char *path, const unsigned char state_key[MAC_LEN], status *st,
+                char **err)
 {
   memset(st, 0, sizeof *st);
   char *text;
@@ -56,6 +60,17 @@ int status_load(const char *path, status *st, char **err)
       return 0;
     return mon_fail(err, "%s: cannot read: %s", path, strerror(errno));
   }
+  size_t body_len;
+  seal_result sr = seal_check(state_key, STATUS_LABEL, text, len, &body_len);
+  if (sr != SEAL_OK) {
+    free(text);
+    mon_fail(err, "%s: the status file %s: it was not written by this monitor (its open "
+             "alerts cannot be trusted)", path,
+             sr == SEAL_MISSING ? "is not sealed" : "does not match its MAC");
+    return STATUS_TAMPERED;
+  }
+  text[body_len] = '\0';
+  len = body_len;
   char errbuf[256] = "";
   yajl_val root = yajl_tree_parse(text, errbuf, sizeof errbuf);
   int rc = 0;
@@ -94,7 +109,8 @@ static void gen_list(yajl_gen g, const char *key, const alert_list *list)
   yajl_gen_array_close(g);
 }
 
-int status_save(const char *path, const status *st, char **err)
+int status_save(const char *path, const unsigned char state_key[MAC_LEN], const status *st,
+                char **err)
 {
   yajl_gen g = json_gen_new(1);
   if (!g)
@@ -108,10 +124,18 @@ int status_save(const char *path, const status *st, char **err)
   size_t len;
   char *text = json_gen_take(g, &len);
   yajl_gen_free(g);
+  char *sealed = NULL;
+  size_t sealed_len;
   if (!text)
     return mon_fail(err, "out of memory");
-  int rc = mon_write_atomic(path, text, len, 0600, err);
+  text[len++] = '\n'; /* json_gen_take leaves room */
+  if (seal_wrap(state_key, STATUS_LABEL, text, len, &sealed, &sealed_len) != 0) {
+    free(text);
+    return mon_fail(err, "out of memory");
+  }
   free(text);
+  int rc = mon_write_atomic(path, sealed, sealed_len, 0600, err);
+  free(sealed);
   return rc;
 }
 
@@ -138,10 +162,30 @@ void status_forget(status *st, const char *source, const char *name)
 
 int status_add_leak(status *st, const alert *a)
 {
-  if (st->leaks.n >= STATUS_MAX_LEAKS) {
-    alert_free(&st->leaks.v[0]);
-    memmove(st->leaks.v, st->leaks.v + 1, (st->leaks.n - 1) * sizeof *st->leaks.v);
-    st->leaks.n--;
-  }
+  if (st->leaks.n >= STATUS_MAX_LEAKS)
+    alert_list_remove(&st->leaks, 0);
   return alert_list_push(&st->leaks, a);
+}
+
+long status_find_leak(const status *st, const char *id)
+{
+  for (size_t i = 0; i < st->leaks.n; i++)
+    if (st->leaks.v[i].id && strcmp(st->leaks.v[i].id, id) == 0)
+      return (long)i;
+  return -1;
+}
+
+void status_forget_weak(status *st, const char *source, const char *name)
+{
+  alert_list *list = &st->alerts;
+  size_t keep = 0;
+  for (size_t i = 0; i < list->n; i++) {
+    alert *a = &list->v[i];
+    if (strcmp(a->kind, "weak") == 0 && a->secret && strcmp(a->secret, name) == 0 &&
+        (!a->source || strcmp(a->source, source) == 0))
+      alert_free(a);
+    else
+      list->v[keep++] = *a;
+  }
+  list->n = keep;
 }

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,30 +111,22 @@ int mon_read_file(const char *path, char **data, size_t *len)
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -1;
-  size_t cap = 4096, used = 0;
-  char *buf = malloc(cap);
-  if (!buf) {
-    close(fd);
-    errno = ENOMEM;
-    return -1;
-  }
+  size_t cap = 0, used = 0;
+  char *buf = NULL;
   for (;;) {
-    if (cap - used < 2) {
-      char *bigger = realloc(buf, cap * 2);
-      if (!bigger) {
-        free(buf);
-        close(fd);
-        errno = ENOMEM;
-        return -1;
-      }
-      buf = bigger;
-      cap *= 2;
+    if (cap - used < 2 && mon_grow(&buf, &cap, used, used + 4096, 1) != 0) {
+      mon_wipe(buf, cap);
+      free(buf);
+      close(fd);
+      errno = ENOMEM;
+      return -1;
     }
     ssize_t n = read(fd, buf + used, cap - used - 1);
     if (n < 0) {
       if (errno == EINTR)
         continue;
       int saved = errno;
+      mon_wipe(buf, cap);
       free(buf);
       close(fd);
       errno = saved;
@@ -147,6 +141,43 @@ int mon_read_file(const char *path, char **data, size_t *len)
   *data = buf;
   *len = used;
   return 0;
+}
+
+int mon_grow(void *array_ptr, size_t *cap, size_t used, size_t need, size_t size)
+{
+  if (need <= *cap)
+    return 0;
+  size_t fresh_cap = *cap ? *cap : 8;
+  while (fresh_cap < need) {
+    if (fresh_cap > SIZE_MAX / 2)
+      return -1;
+    fresh_cap *= 2;
+  }
+  if (size && fresh_cap > SIZE_MAX / size)
+    return -1;
+  void *old;
+  memcpy(&old, array_ptr, sizeof old);
+  void *fresh = malloc(fresh_cap * size);
+  if (!fresh)
+    return -1;
+  if (old) {
+    memcpy(fresh, old, used * size);
+    mon_wipe(old, *cap * size);
+    free(old);
+  }
+  memcpy(array_ptr, &fresh, sizeof fresh);
+  *cap = fresh_cap;
+  return 0;
+}
+
+void mon_hex(const unsigned char *in, size_t len, char *out)
+{
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < len; i++) {
+    out[2 * i] = digits[in[i] >> 4];
+    out[2 * i + 1] = digits[in[i] & 15];
+  }
+  out[2 * len] = '\0';
 }
 
 char *mon_dirname(const char *path)
@@ -239,6 +270,58 @@ void mon_secret_free(char *p, size_t len)
   mon_wipe(p, len + 1);
   (void)munlock(p, len + 1);
   free(p);
+}
+
+#define ARENA_BLOCK (256u << 10)
+
+char *mon_arena_alloc(mon_arena *a, size_t len)
+{
+  size_t need = len + 1;
+  if (need <= ARENA_BLOCK / 4 && need <= a->left) {
+    char *p = a->blocks[a->n - 1].p + (ARENA_BLOCK - a->left);
+    a->left -= need;
+    return p;
+  }
+  int dedicated = need > ARENA_BLOCK / 4;
+  size_t size = dedicated ? need : ARENA_BLOCK;
+  if (mon_grow(&a->blocks, &a->cap, a->n, a->n + 1, sizeof *a->blocks) != 0)
+    return NULL;
+  char *block = mon_secret_alloc(size - 1);
+  if (!block)
+    return NULL;
+  struct mon_block fresh = { block, size };
+  if (dedicated && a->left) {
+    /* Keep the shared block with free space last. */
+    a->blocks[a->n] = a->blocks[a->n - 1];
+    a->blocks[a->n - 1] = fresh;
+    a->n++;
+    return block;
+  }
+  a->blocks[a->n++] = fresh;
+  if (dedicated) {
+    a->left = 0;
+    return block;
+  }
+  a->left = ARENA_BLOCK - need;
+  return block;
+}
+
+void mon_arena_free(mon_arena *a)
+{
+  for (size_t i = 0; i < a->n; i++)
+    mon_secret_free(a->blocks[i].p, a->blocks[i].size - 1);
+  free(a->blocks);
+  memset(a, 0, sizeof *a);
+}
+
+void mon_child_reset(void)
+{
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal(sig, SIG_DFL);
 }
 
 int mon_glob_match(const char *glob, const char *name)

@@ -51,6 +51,34 @@ char *mon_secret_alloc(size_t len);
 void mon_secret_free(char *p, size_t len);
 void mon_wipe(void *p, size_t len);
 
+/* Many small secrets: carved from locked blocks (one mlock per block, not
+ * per value), all wiped and released together. */
+typedef struct mon_arena {
+  struct mon_block { char *p; size_t size; } *blocks;
+  size_t n, cap;
+  size_t left;               /* free bytes at the end of the last block */
+} mon_arena;
+
+/* len + 1 zeroed bytes; NULL when out of memory. */
+char *mon_arena_alloc(mon_arena *a, size_t len);
+void mon_arena_free(mon_arena *a);
+
+/* Makes room for `need` elements of `size` bytes in the array *array_ptr
+ * (a pointer to the array pointer) of capacity *cap, `used` of them
+ * filled: a new block (at least twice as large), the used bytes copied,
+ * the old block wiped and freed.  Never realloc, which may leave the old
+ * block (a secret, a log line) in the heap.  -1 when out of memory, with
+ * the array untouched. */
+int mon_grow(void *array_ptr, size_t *cap, size_t used, size_t need, size_t size);
+
+/* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
+void mon_hex(const unsigned char *in, size_t len, char *out);
+
+/* In a child after fork(): no blocked signals, every disposition back to
+ * its default (the daemon blocks SIGHUP/SIGINT/SIGTERM for signalfd and
+ * ignores SIGPIPE; a hook must not inherit that). */
+void mon_child_reset(void);
+
 /* Matches `name` against a shell glob, case-insensitively. */
 int mon_glob_match(const char *glob, const char *name);
 

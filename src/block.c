@@ -36,11 +36,27 @@ int lm_block_is_body(lm_masker *m, const lm_rule *r, const char *t, size_t n) {
   return 0;
 }
 
-/* The first opener in t: its rule, secret [*s, *e) and whether an end
- * marker follows on the same line.  -1 when none. */
-static int opener(lm_masker *m, const char *t, size_t n, size_t *s, size_t *e, int *closed) {
+/* After lm_block_is_body said yes: the part of the body line masked, its
+ * `secret` group when the rule's block-body has one, else all of it. */
+static void body_part(lm_masker *m, const lm_rule *r, size_t *a, size_t *z) {
+  int g = r->block_body_group;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+  if (g && ov[2 * g] != PCRE2_UNSET) {
+    size_t base = *a;
+    *a = base + ov[2 * g];
+    *z = base + ov[2 * g + 1];
+  }
+}
+
+/* The first opener in t among the candidate block rules `cands`: its
+ * rule, secret [*s, *e) (empty for a rule that keeps its opener) and
+ * whether an end marker follows on the same line.  -1 when none. */
+static int opener(lm_masker *m, uint64_t cands, const char *t, size_t n, size_t *s, size_t *e,
+                  int *closed) {
   const lm_ruleset *set = m->set;
-  for (size_t k = 0; k < set->nblock; k++) {
+  for (size_t k = 0; k < set->nblock && cands; k++) {
+    if (!(cands & LM_BLOCK_BIT(k)))
+      continue;
     uint32_t ri = set->block_rules[k];
     if (m->only_rule >= 0 && ri != (uint32_t)m->only_rule)
       continue;
@@ -61,7 +77,9 @@ static int opener(lm_masker *m, const char *t, size_t n, size_t *s, size_t *e, i
       *s = ov[2 * g];
       *e = ov[2 * g + 1];
     }
-    if (*e <= *s)
+    if (r->block_keep_opener)
+      *s = *e = 0;
+    else if (*e <= *s)
       continue;
     *closed = pcre2_match(r->block_end, (PCRE2_SPTR)t, n, me, 0, m->md, m->mctx) >= 0;
     return (int)ri;
@@ -89,8 +107,8 @@ static void open_block(lm_masker *m, int rule, const lm_view *v) {
 
 /* One line of a content, [ls, le) of v; `body`: it may continue an open
  * block (else only an opener in it counts).  Returns 0 or -1 (OOM). */
-static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, int openers, int body,
-                unsigned *flags) {
+static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, uint64_t openers,
+                int body, unsigned *flags) {
   lm_lctx *lc = &m->lc;
   lm_block *b = &m->block;
   const char *t = v->text;
@@ -113,21 +131,22 @@ static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, int opener
       return 0;
     }
     size_t s, e;
-    int closed, nr = opener(m, t + a, z - a, &s, &e, &closed);
+    int closed, nr = openers ? opener(m, openers, t + a, z - a, &s, &e, &closed) : -1;
     if (nr >= 0) {
       /* a new opener restarts the block (or is a whole key on one line) */
       b->rule = -1;
       *flags |= LM_LINE_BLOCK;
       if (!closed)
         open_block(m, nr, v);
-      return lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE);
+      return e > s ? lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE) : 0;
     }
     if (a == z)
       return 0; /* a blank line neither continues nor ends a block */
     if (lm_block_is_body(m, r, t + a, z - a)) {
       if (++b->lines <= r->block_max_lines) {
         *flags |= LM_LINE_BLOCK;
-        return lm_span_add_view(lc, v, a, z, label, 0, LM_ORIGIN_BLOCK);
+        body_part(m, r, &a, &z);
+        return z > a ? lm_span_add_view(lc, v, a, z, label, 0, LM_ORIGIN_BLOCK) : 0;
       }
       lc->blocks_cut++; /* unterminated: stop rather than mask on */
     }
@@ -136,16 +155,17 @@ static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, int opener
   if (!openers || a == z)
     return 0;
   size_t s, e;
-  int closed, nr = opener(m, t + a, z - a, &s, &e, &closed);
+  int closed, nr = opener(m, openers, t + a, z - a, &s, &e, &closed);
   if (nr < 0)
     return 0;
   if (!closed)
     open_block(m, nr, v);
   *flags |= LM_LINE_BLOCK;
-  return lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE);
+  return e > s ? lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE) : 0;
 }
 
-static int content(lm_masker *m, const lm_view *v, int openers, int body, unsigned *flags) {
+static int content(lm_masker *m, const lm_view *v, uint64_t openers, int body,
+                   unsigned *flags) {
   size_t ls = 0;
   if (v->len == 0)
     return step(m, v, 0, 0, openers, body, flags);
@@ -159,7 +179,7 @@ static int content(lm_masker *m, const lm_view *v, int openers, int body, unsign
   return 0;
 }
 
-int lm_block_line(lm_masker *m, int openers, unsigned *flags) {
+int lm_block_line(lm_masker *m, uint64_t openers, unsigned *flags) {
   lm_lctx *lc = &m->lc;
   if (m->block.rule < 0 && !openers)
     return 0;
@@ -174,7 +194,7 @@ int lm_block_line(lm_masker *m, int openers, unsigned *flags) {
     const lm_view *v = lc->contents.v[i];
     int body = !(m->block.rule >= 0 && m->block.has_path && at_path && !path_is(v, &m->block));
     unsigned opened = lc->blocks_opened;
-    if (content(m, v->unescaped ? v->unescaped : v, openers && !v->body_only, body, flags))
+    if (content(m, v->unescaped ? v->unescaped : v, v->body_only ? 0 : openers, body, flags))
       return -1;
     /* opened here: this record has its path */
     if (lc->blocks_opened != opened)

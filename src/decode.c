@@ -42,14 +42,18 @@ static int escape_at(const char *p, const char *end) {
 /* "&name;" or "&#N;" / "&#xH;" at p: its length, or 0. */
 static const struct {
   const char *name;
+  size_t len;
   char c;
-} entities[] = {{"quot", '"'}, {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"apos", '\''},
-                {"equals", '='}, {"colon", ':'}, {"sol", '/'}, {"num", '#'},
-                {"percnt", '%'}, {"plus", '+'}, {"nbsp", ' '}};
+} entities[] = {{"quot", 4, '"'},  {"amp", 3, '&'},    {"lt", 2, '<'},    {"gt", 2, '>'},
+                {"apos", 4, '\''}, {"equals", 6, '='}, {"colon", 5, ':'}, {"sol", 3, '/'},
+                {"num", 3, '#'},   {"percnt", 6, '%'}, {"plus", 4, '+'},  {"nbsp", 4, ' '}};
 
 static size_t entity_at(const char *p, const char *end, unsigned long *cp) {
   size_t n = (size_t)(end - p);
   if (n < 4 || p[0] != '&')
+    return 0;
+  /* most '&' join query parameters: an entity ends in ';' within 10 */
+  if (!memchr(p + 2, ';', n - 2 < 9 ? n - 2 : 9))
     return 0;
   if (p[1] == '#') {
     size_t i = 2;
@@ -71,7 +75,7 @@ static size_t entity_at(const char *p, const char *end, unsigned long *cp) {
     return i + 1;
   }
   for (size_t k = 0; k < sizeof entities / sizeof entities[0]; k++) {
-    size_t l = strlen(entities[k].name);
+    size_t l = entities[k].len;
     if (n >= l + 2 && memcmp(p + 1, entities[k].name, l) == 0 && p[l + 1] == ';') {
       *cp = (unsigned char)entities[k].c;
       return l + 2;

@@ -1,6 +1,18 @@
-/* Environment files (.env), see lm_dotenv_parse in logmask.h.  A single
- * pass over the text with a cursor; values are built in a growing buffer
- * that is wiped after each use (they are secrets). */
+/* Environment files (.env), see lm_dotenv_parse in logmask.h.
+ *
+ * The syntax is the union of what three loaders accept, so a file one of
+ * them reads never fails here (a host that guards the file would go blind
+ * on it):
+ *   docker compose   compose-spec/compose-go dotenv/parser.go, documented
+ *                    at docs.docker.com/compose/environment-variables/
+ *                    variable-interpolation/#env-file-syntax
+ *   python-dotenv    theskumar/python-dotenv src/dotenv/parser.py
+ *   django-environ   joke2k/django-environ environ/environ.py Env.read_env
+ * Where they read the same line differently the value follows compose and
+ * python-dotenv; django-environ's whole-line reading is the fallback for
+ * lines only it accepts.  A single pass over the text with a cursor;
+ * values are built in a growing buffer that is wiped after each use (they
+ * are secrets). */
 #include "internal.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +28,7 @@ typedef struct valbuf {
   size_t len, cap;
 } valbuf;
 
+/* Grows by allocate-copy-wipe-free: a freed block never keeps a secret. */
 static int valbuf_push(valbuf *b, char c)
 {
   if (b->len + 1 >= b->cap) {
@@ -36,14 +49,61 @@ static int valbuf_push(valbuf *b, char c)
   return 0;
 }
 
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
-static int is_name_start(char c)
+static int valbuf_append(valbuf *b, const char *s, size_t n)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  for (size_t i = 0; i < n; i++)
+    if (valbuf_push(b, s[i]) != 0)
+      return -1;
+  return 0;
 }
-static int is_name_char(char c)
+
+/* Blanks inside a line: compose and python-dotenv also skip \v and \f. */
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
+static int is_eol(char c) { return c == '\n' || c == '\r'; }
+
+/* Length of the valid UTF-8 sequence at p (2..4 bytes), or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 {
-  return is_name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
+  size_t n;
+  unsigned min;
+  if (p[0] >= 0xC2 && p[0] <= 0xDF)
+    n = 2, min = 0x80;
+  else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+    n = 3, min = 0x800;
+  else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+    n = 4, min = 0x10000;
+  else
+    return 0;
+  if ((size_t)(end - p) < n)
+    return 0;
+  unsigned cp = p[0] & (0x7F >> n);
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (p[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+/* Bytes of a name character at p: python-dotenv takes any run of
+ * [^=#\s] as a name and compose any letter, digit, _ . - [ ]; we take
+ * printable ASCII but for the separators, comment and quote characters,
+ * and whole UTF-8 letters (names end up in JSON reports). */
+static size_t name_char(const char *p, const char *end)
+{
+  unsigned char c = (unsigned char)*p;
+  if (c >= 0x80)
+    return utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+  if (c <= 0x20 || c == 0x7F)
+    return 0;
+  return strchr("=#:'\"`", c) ? 0 : 1;
+}
+
+static int is_django_name_char(char c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 static void skip_blanks(cursor *c)
@@ -52,86 +112,256 @@ static void skip_blanks(cursor *c)
     c->p++;
 }
 
-/* End of the current line, a trailing '\r' excluded. */
-static const char *line_end(const cursor *c, const char **next)
+/* First line terminator (\n, \r\n or a lone \r, as python-dotenv) at or
+ * after p, or end. */
+static const char *eol(const char *p, const char *end)
 {
-  /* c->p <= c->end always; saying so keeps GCC from imagining a negative
-   * length under -Werror=stringop-overread */
-  size_t left = c->p < c->end ? (size_t)(c->end - c->p) : 0;
-  const char *nl = left ? memchr(c->p, '\n', left) : NULL;
-  const char *stop = nl ? nl : c->end;
-  *next = nl ? nl + 1 : c->end;
-  if (stop > c->p && stop[-1] == '\r')
-    stop--;
-  return stop;
+  while (p < end && !is_eol(*p))
+    p++;
+  return p;
 }
 
-/* After a value: blanks, then nothing or a comment, then the line end. */
-static int finish_line(cursor *c)
+/* Moves the cursor past the terminator at `stop` (or to the end). */
+static void next_line(cursor *c, const char *stop)
 {
-  skip_blanks(c);
-  const char *next;
-  const char *stop = line_end(c, &next);
-  if (c->p < stop && *c->p != '#')
-    return -1;
-  c->p = next;
+  c->p = stop;
+  if (c->p < c->end) {
+    if (*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n')
+      c->p++;
+    c->p++;
+  }
   c->line++;
-  return 0;
 }
 
-static int parse_quoted(cursor *c, char quote, valbuf *v, unsigned long *bad_line)
+/* Nothing but blanks and perhaps a comment from p to stop. */
+static int rest_is_empty(const char *p, const char *stop)
 {
-  c->p++; /* opening quote */
+  while (p < stop && is_blank(*p))
+    p++;
+  return p == stop || *p == '#';
+}
+
+/* A quoted value as compose and python-dotenv read it, from the opening
+ * quote; may span lines.  In double quotes \n \r \t \a \b \f \v \" \\ \$ \`
+ * \' are escapes (others are kept as written, a backslash before a line
+ * end too); in single quotes \' is a quote and every other byte literal;
+ * back quotes are literal.  0 at the closing quote (cursor after it), -1
+ * unterminated, -2 out of memory. */
+static int parse_quoted(cursor *c, valbuf *v)
+{
+  char quote = *c->p++;
   while (c->p < c->end) {
     char ch = *c->p++;
     if (ch == quote)
       return 0;
-    if (ch == '\n')
+    if (ch == '\n' || (ch == '\r' && !(c->p < c->end && *c->p == '\n')))
       c->line++;
-    if (ch == '\\' && quote == '"' && c->p < c->end) {
-      char e = *c->p++;
-      switch (e) {
-      case 'n': ch = '\n'; break;
-      case 'r': ch = '\r'; break;
-      case 't': ch = '\t'; break;
-      case '"': case '\\': case '$': case '`': ch = e; break;
-      case '\n':
-        /* A backslash before a line end continues the line (shell rule). */
-        c->line++;
-        continue;
-      default:
-        if (valbuf_push(v, '\\') != 0)
-          return -2;
-        ch = e;
-        if (e == '\n')
-          c->line++;
-        break;
+    if (ch == '\\' && quote != '`' && c->p < c->end) {
+      char e = *c->p;
+      if (e == quote) {
+        c->p++;
+        ch = quote;
+      } else if (quote == '\'') {
+        if (e == '\\') { /* a pair, so \\' still closes (compose) */
+          c->p++;
+          if (valbuf_push(v, '\\') != 0)
+            return -2;
+        }
+      } else {
+        const char *from = "nrtabfv\\$`'";
+        const char *to = "\n\r\t\a\b\f\v\\$`'";
+        const char *hit = strchr(from, e);
+        if (hit && e) {
+          c->p++;
+          ch = to[hit - from];
+        }
       }
     }
     if (valbuf_push(v, ch) != 0)
       return -2;
   }
-  *bad_line = c->line;
   return -1;
 }
 
+/* An unquoted value: to the line end, trimmed, a comment starting at '#'
+ * after a blank ('#' at the start is data, as in compose and
+ * python-dotenv). */
 static int parse_unquoted(cursor *c, valbuf *v)
 {
-  const char *next;
-  const char *stop = line_end(c, &next);
   const char *start = c->p;
+  const char *stop = eol(c->p, c->end);
   const char *q = start;
-  /* A comment starts at '#' preceded by a blank (or at the value start). */
-  while (q < stop && !(*q == '#' && (q == start || is_blank(q[-1]))))
+  while (q < stop && !(*q == '#' && q > start && is_blank(q[-1])))
     q++;
   while (q > start && is_blank(q[-1]))
     q--;
-  for (const char *s = start; s < q; s++)
-    if (valbuf_push(v, *s) != 0)
-      return -2;
-  c->p = next;
-  c->line++;
+  if (valbuf_append(v, start, (size_t)(q - start)) != 0)
+    return -2;
+  next_line(c, stop);
   return 0;
+}
+
+/* django-environ's reading of the rest of a line after "NAME=" (it knows
+ * neither blanks around '=' nor values spanning lines): a value in single
+ * quotes up to the last quote followed only by blanks and a comment, else
+ * everything before the first '#'; then a value wholly in double quotes
+ * loses them and \X becomes X (\n \r \t stay two bytes). */
+static int parse_django(const char *raw, const char *stop, valbuf *v)
+{
+  const char *a = raw, *b = stop;
+  const char *s = raw;
+  while (s < stop && (is_blank(*s)))
+    s++;
+  int single = 0;
+  if (s < stop && *s == '\'') {
+    for (const char *q = stop; q > s + 1; q--)
+      if (q[-1] == '\'' && rest_is_empty(q, stop)) {
+        a = s + 1, b = q - 1, single = 1;
+        break;
+      }
+  }
+  if (!single) {
+    const char *hash = memchr(raw, '#', (size_t)(stop - raw));
+    if (hash)
+      b = hash;
+  }
+  if (b - a >= 2 && *a == '"' && b[-1] == '"') {
+    for (const char *q = a + 1; q < b - 1; q++) {
+      if (*q == '\\' && q + 1 < b - 1) {
+        q++;
+        if (strchr("rnt", *q) && valbuf_push(v, '\\') != 0)
+          return -2;
+      }
+      if (valbuf_push(v, *q) != 0)
+        return -2;
+    }
+    return 0;
+  }
+  return valbuf_append(v, a, (size_t)(b - a)) != 0 ? -2 : 0;
+}
+
+typedef struct parse_error {
+  unsigned long line;
+  const char *what;
+  const char *name; /* the variable a value error is about */
+  size_t name_len;
+} parse_error;
+
+/* One statement, the cursor at its first non-blank byte of the line that
+ * starts at line_start.  Returns LM_OK (the cursor on the next line). */
+static lm_status statement(cursor *c, const char *line_start, valbuf *v, lm_dotenv_fn fn,
+                           void *ctx, parse_error *e)
+{
+  const char *stop = eol(c->p, c->end);
+  unsigned long name_line = c->line;
+  /* django-environ: ^(export )?[A-Za-z_0-9]+=  with nothing around '=' */
+  int django = c->p == line_start;
+  if ((size_t)(stop - c->p) > 7 && memcmp(c->p, "export", 6) == 0 && is_blank(c->p[6])) {
+    c->p += 6;
+    django = django && c->p[0] == ' ' && !is_blank(c->p[1]);
+    skip_blanks(c);
+  }
+  const char *name, *name_end;
+  if (c->p < stop && *c->p == '\'') {
+    /* python-dotenv's quoted names: 'NAME'=value */
+    name = c->p + 1;
+    name_end = name;
+    size_t n;
+    while (name_end < stop && *name_end != '\'' &&
+           (n = *name_end == ' ' || *name_end == ':' ? 1 : name_char(name_end, stop)))
+      name_end += n;
+    if (name_end == name || name_end >= stop || *name_end != '\'') {
+      e->line = name_line, e->what = "expected a variable name";
+      return LM_ERR_SYNTAX;
+    }
+    c->p = name_end + 1;
+    django = 0;
+  } else {
+    name = c->p;
+    size_t n;
+    while (c->p < stop && (n = name_char(c->p, stop)))
+      c->p += n;
+    /* A ':' is compose's YAML-style separator unless the name goes on to
+     * an '=' (python-dotenv names may hold ':'). */
+    if (c->p < stop && *c->p == ':' && c->p > name) {
+      const char *q = c->p + 1;
+      while (q < stop && (*q == ':' || (n = name_char(q, stop)))) {
+        q += *q == ':' ? 1 : n;
+      }
+      if (q < stop && *q == '=')
+        c->p = q;
+    }
+    name_end = c->p;
+    if (name_end == name) {
+      e->line = name_line, e->what = "expected a variable name";
+      return LM_ERR_SYNTAX;
+    }
+  }
+  for (const char *q = name; q < name_end; q++)
+    django = django && is_django_name_char(*q);
+  size_t name_len = (size_t)(name_end - name);
+  if (c->p < stop && is_blank(*c->p))
+    django = 0;
+  skip_blanks(c);
+  if (rest_is_empty(c->p, stop)) {
+    /* A bare NAME: compose takes the value from its own environment,
+     * python-dotenv gives None.  Nothing is assigned here. */
+    next_line(c, stop);
+    return LM_OK;
+  }
+  if (*c->p != '=' && *c->p != ':') {
+    e->line = name_line, e->what = "expected '=' after the variable name";
+    return LM_ERR_SYNTAX;
+  }
+  django = django && *c->p == '=';
+  c->p++;
+  const char *raw = c->p;
+  skip_blanks(c);
+
+  v->len = 0;
+  if (v->data)
+    v->data[0] = '\0';
+  int r;
+  if (c->p < c->end && (*c->p == '"' || *c->p == '\'' || *c->p == '`')) {
+    char quote = *c->p;
+    cursor saved = *c;
+    r = parse_quoted(c, v);
+    int junk = r == 0 && !rest_is_empty(c->p, eol(c->p, c->end));
+    if (r == -1 || junk) {
+      if (!django) {
+        e->name = name, e->name_len = name_len;
+        if (junk) {
+          e->line = c->line, e->what = "unexpected text after the closing quote";
+        } else {
+          e->line = name_line;
+          e->what = quote == '"'    ? "unterminated double-quoted value"
+                    : quote == '\'' ? "unterminated single-quoted value"
+                                    : "unterminated back-quoted value";
+        }
+        return LM_ERR_SYNTAX;
+      }
+      /* Only django-environ reads this line: take its value. */
+      *c = saved;
+      v->len = 0;
+      r = parse_django(raw, stop, v);
+      if (r == 0)
+        next_line(c, stop);
+    } else if (r == 0) {
+      next_line(c, eol(c->p, c->end));
+    }
+  } else {
+    r = parse_unquoted(c, v);
+  }
+  if (r == -2 || valbuf_push(v, '\0') != 0)
+    return LM_ERR_NOMEM;
+  v->len--; /* the pushed NUL terminates, it is not part of the value */
+  char *key = strndup(name, name_len);
+  if (!key)
+    return LM_ERR_NOMEM;
+  lm_status st = fn(ctx, key, v->data, v->len, name_line) != 0 ? LM_ERR_STATE : LM_OK;
+  free(key);
+  explicit_bzero(v->data, v->cap);
+  return st;
 }
 
 lm_status lm_dotenv_parse(const char *text, size_t len, lm_dotenv_fn fn, void *ctx,
@@ -139,97 +369,33 @@ lm_status lm_dotenv_parse(const char *text, size_t len, lm_dotenv_fn fn, void *c
   cursor c = {text, text + len, 1};
   valbuf v = {NULL, 0, 0};
   lm_status st = LM_OK;
-  unsigned long bad = 0;
-  const char *what = NULL;
-  const char *what_name = NULL; /* the variable a quote error is about */
-  size_t what_len = 0;
+  parse_error e = {0, NULL, NULL, 0};
   if (!fn || (!text && len))
     return LM_ERR_ARG;
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
     c.p += 3;
 
   while (c.p < c.end && st == LM_OK) {
+    const char *line_start = c.p;
     skip_blanks(&c);
-    const char *next;
-    const char *stop = line_end(&c, &next);
+    const char *stop = eol(c.p, c.end);
     if (c.p == stop || *c.p == '#') {
-      c.p = next;
-      c.line++;
+      next_line(&c, stop);
       continue;
     }
-    unsigned long name_line = c.line;
-    if ((size_t)(stop - c.p) > 7 && memcmp(c.p, "export", 6) == 0 && is_blank(c.p[6])) {
-      c.p += 6;
-      skip_blanks(&c);
-    }
-    const char *name = c.p;
-    /* "export" and blanks may end the text: check before reading */
-    if (c.p >= stop || !is_name_start(*c.p)) {
-      bad = name_line, what = "expected a variable name", st = LM_ERR_SYNTAX;
-      break;
-    }
-    while (c.p < stop && is_name_char(*c.p))
-      c.p++;
-    size_t name_len = (size_t)(c.p - name);
-    skip_blanks(&c);
-    if (c.p >= stop || *c.p != '=') {
-      bad = name_line, what = "expected '=' after the variable name", st = LM_ERR_SYNTAX;
-      break;
-    }
-    c.p++;
-    skip_blanks(&c);
-
-    v.len = 0;
-    if (v.data)
-      v.data[0] = '\0';
-    int r;
-    unsigned long quote_line = 0;
-    if (c.p < c.end && (*c.p == '"' || *c.p == '\'' || *c.p == '`')) {
-      char quote = *c.p;
-      r = parse_quoted(&c, quote, &v, &quote_line);
-      if (r == -1) {
-        bad = name_line, st = LM_ERR_SYNTAX;
-        what = quote == '"'    ? "unterminated double-quoted value"
-               : quote == '\'' ? "unterminated single-quoted value"
-                               : "unterminated back-quoted value";
-        what_name = name, what_len = name_len;
-        break;
-      }
-      if (r == 0 && finish_line(&c) != 0) {
-        bad = c.line, what = "unexpected text after the closing quote", st = LM_ERR_SYNTAX;
-        what_name = name, what_len = name_len;
-        break;
-      }
-    } else {
-      r = parse_unquoted(&c, &v);
-    }
-    if (r == -2 || valbuf_push(&v, '\0') != 0) {
-      st = LM_ERR_NOMEM;
-      break;
-    }
-    v.len--; /* the pushed NUL terminates, it is not part of the value */
-    char *key = strndup(name, name_len);
-    if (!key) {
-      st = LM_ERR_NOMEM;
-      break;
-    }
-    if (fn(ctx, key, v.data, v.len, name_line) != 0)
-      st = LM_ERR_STATE;
-    free(key);
-    if (v.data)
-      explicit_bzero(v.data, v.cap);
+    st = statement(&c, line_start, &v, fn, ctx, &e);
   }
   if (v.data)
     explicit_bzero(v.data, v.cap);
   free(v.data);
   if (err_line)
-    *err_line = bad;
+    *err_line = st == LM_ERR_SYNTAX ? e.line : 0;
   if (err && err_cap) {
     err[0] = '\0';
-    if (what && what_name)
-      snprintf(err, err_cap, "%s of %.*s", what, (int)what_len, what_name);
-    else if (what)
-      snprintf(err, err_cap, "%s", what);
+    if (st == LM_ERR_SYNTAX && e.name)
+      snprintf(err, err_cap, "%s of %.*s", e.what, (int)e.name_len, e.name);
+    else if (st == LM_ERR_SYNTAX)
+      snprintf(err, err_cap, "%s", e.what);
   }
   return st;
 }

@@ -23,11 +23,12 @@ lm_view *lm_fmt_string_view(lm_fmt_env *env, const lm_view *rec, size_t a, size_
 int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) {
   if (str->depth + 1 >= MAX_RECORD_DEPTH || str->len < 3)
     return 0;
-  /* most strings are words or sentences: a record needs '=' (logfmt),
-   * '{' or '[' (JSON) or '<' / a digit first (syslog) */
-  if (!memchr(str->text, '=', str->len) && !memchr(str->text, '{', str->len) &&
-      !memchr(str->text, '[', str->len) && str->text[0] != '<' &&
-      !(str->text[0] >= 'A' && str->text[0] <= 'Z'))
+  /* most strings are words or sentences: a record starts with '{' or
+   * '[' (JSON), '<' or a month name (syslog), or holds '=' (logfmt) or
+   * ends in '}' (JSON behind a prefix) */
+  char first = str->text[0], last = str->text[str->len - 1];
+  if (first != '{' && first != '[' && first != '<' && !(first >= 'A' && first <= 'Z') &&
+      last != '}' && last != '\n' && !memchr(str->text, '=', str->len))
     return 0;
   size_t json_at;
   int f = lm_detect(str->text, str->len, &json_at);
@@ -51,25 +52,25 @@ static int any_keyword(void *ctx, uint32_t id, size_t end, size_t len) {
   (void)ctx;
   (void)end;
   (void)len;
-  return !(id & LM_AC_LITERAL_BIT);
+  return !(id & (LM_AC_LITERAL_BIT | LM_AC_MARK_BIT));
 }
 
-int lm_fmt_keys_have_keyword(lm_fmt_env *env, lm_view *const *vals, size_t n) {
+int lm_fmt_has_keyword(lm_fmt_env *env, const char *text, size_t len) {
+  return lm_ac_scan(env->set->ac, (const unsigned char *)text, len, any_keyword, NULL);
+}
+
+int lm_fmt_text_has_keyword(lm_fmt_env *env, const char *key, size_t klen, const char *value,
+                            size_t vlen) {
   const lm_ruleset *set = env->set;
   char buf[512];
-  for (size_t i = 0; i < n; i++) {
-    const lm_view *v = vals[i];
-    size_t k = v->pathlen < 256 ? v->pathlen : 256;
-    size_t tail = set->max_keyword ? set->max_keyword - 1 : 0;
-    if (tail > v->len)
-      tail = v->len;
-    if (tail > sizeof buf - k - 1)
-      tail = sizeof buf - k - 1;
-    memcpy(buf, v->path + v->pathlen - k, k);
-    buf[k] = '=';
-    memcpy(buf + k + 1, v->text, tail);
-    if (lm_ac_scan(set->ac, (const unsigned char *)buf, k + 1 + tail, any_keyword, NULL))
-      return 1;
-  }
-  return 0;
+  size_t k = klen < 256 ? klen : 256;
+  size_t tail = set->max_keyword ? set->max_keyword - 1 : 0;
+  if (tail > vlen)
+    tail = vlen;
+  if (tail > sizeof buf - k - 1)
+    tail = sizeof buf - k - 1;
+  memcpy(buf, key + klen - k, k);
+  buf[k] = '=';
+  memcpy(buf + k + 1, value, tail);
+  return lm_ac_scan(set->ac, (const unsigned char *)buf, k + 1 + tail, any_keyword, NULL);
 }

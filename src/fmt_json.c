@@ -4,13 +4,20 @@
  * offsets.  Out come: regions (strings masked in place and escaped, a
  * number or a container under a sensitive key masked whole as a JSON
  * string, everything else never), the spans of sensitive keys' values,
- * views for the rules (`path=value` of each pair, `NAME=value` of
- * name/value objects and two-string arrays, an array of strings as argv),
- * the strings as block contents, and strings that hold records of their
- * own.  A record yajl refuses for Python's NaN/Infinity or a raw control
- * byte in a string is parsed again from a copy with those spelled as JSON
- * would, offsets unchanged; invalid UTF-8 is not checked at all. */
+ * views for the rules (each string alone; `path=value; path=value` of an
+ * object's scalar members where a keyword stands in a key; `NAME=value`
+ * of name/value objects and two-string arrays; an array of strings as
+ * argv), the strings as block contents, and strings that hold records of
+ * their own.
+ *
+ * Views cost: a string becomes one only when something will read it (a
+ * keyword of the line's walk or an escape inside it, the block machine, a
+ * record it may hold).  A record yajl refuses for Python's NaN/Infinity
+ * or a raw control byte in a string is parsed again from a copy with
+ * those spelled as JSON would, offsets unchanged; invalid UTF-8 is not
+ * checked at all. */
 #include "internal.h"
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,23 +28,41 @@
 #define PATH_MAX_LEN 256
 #define LIST_MAX 32
 #define OBJ_MAX 32
+#define BYTES_MIN 4 /* shorter byte arrays spell no secret */
 
 enum { FAIL_NONE, FAIL_DESYNC, FAIL_DEPTH, FAIL_NOMEM };
+
+/* A scalar of the record: a string's inside or a number, [a, b). */
+typedef struct tok {
+  uint32_t a, b;
+  uint8_t is_string, escaped;
+} tok;
+
+/* A member of an object: its key's inside [ka, kb) and its value. */
+typedef struct jmember {
+  tok v;
+  uint32_t ka, kb;
+} jmember;
 
 /* What an object or array being parsed has shown so far. */
 typedef struct frame {
   uint8_t is_obj;
-  uint8_t member;          /* the next value's key: 0 other, 1 a name, 2 a value */
-  uint16_t path_len;       /* path length before this frame's current key */
-  lm_view *name, *value;   /* name/value members (strings; value may be a number) */
-  size_t value_a, value_b; /* the value's text [a, b) in the record */
-  uint8_t value_str;
   uint8_t list_ok;         /* array: strings only so far */
-  uint8_t nlist;
-  size_t list_a[2], list_b[2]; /* text of the first two strings */
-  uint8_t nmem;
-  lm_view *mem[OBJ_MAX];   /* scalar members, for the object's view */
-  lm_view *list[LIST_MAX];
+  uint8_t bytes_ok;        /* array: integers 0-255 only so far */
+  uint32_t nbytes;         /* array: how many */
+  uint32_t start;          /* array: its '[' */
+  size_t preg_at;          /* array: the pending regions before its own */
+  uint8_t nlist, nmem;
+  uint8_t has_name, has_value;
+  uint16_t path_len;       /* the container's own key path, restored at its end */
+  uint32_t ka, kb;         /* object: the current key */
+  uint32_t cmd_a, cmd_b;   /* object: its "command"/"Cmd"/"Entrypoint" array */
+  uint32_t args_a, args_b; /* object: its "args"/"Args" array */
+  tok path;                /* object: its "Path" string (docker inspect) */
+  uint8_t has_cmd, has_args, has_path;
+  tok name, value;         /* object: the name/value members */
+  tok list[LIST_MAX];      /* array: its strings, for its argv view */
+  jmember mem[OBJ_MAX];    /* object: scalar members, for its view */
 } frame;
 
 typedef struct jctx {
@@ -49,8 +74,9 @@ typedef struct jctx {
   int sens;                /* the next value belongs to a sensitive key */
   int member;              /* the next value's role in a name/value object */
   int has_key;             /* the next value is an object member */
-  unsigned region_depth;   /* >0: inside a container masked whole */
-  size_t region_start;
+  unsigned sens_depth;     /* >0: inside a container under a sensitive key
+                              (opened at this depth): its values masked */
+  long raw_at;             /* the record is the line's bytes from here, or -1 */
   char path[PATH_MAX_LEN];
   size_t path_len;
   frame *frames;
@@ -80,12 +106,14 @@ static int desync(jctx *c) {
   return 0;
 }
 
-/* The raw string token at the cursor: [*start, cursor), quotes included. */
-static int string_token(jctx *c, size_t *start) {
+/* The raw string token at the cursor: [*start, cursor), quotes included;
+ * *escaped set when it holds a backslash. */
+static int string_token(jctx *c, size_t *start, int *escaped) {
   skip(c);
   if (c->cur >= c->len || c->text[c->cur] != '"')
     return desync(c);
   *start = c->cur;
+  *escaped = 0;
   const char *p = c->text + c->cur + 1, *end = c->text + c->len;
   for (;;) {
     const char *q = memchr(p, '"', (size_t)(end - p));
@@ -94,6 +122,7 @@ static int string_token(jctx *c, size_t *start) {
     size_t bs = 0;
     while (q - bs > p && q[-1 - (long)bs] == '\\')
       bs++;
+    *escaped |= bs != 0 || memchr(p, '\\', (size_t)(q - p)) != NULL;
     if (bs % 2 == 0) {
       c->cur = (size_t)(q - c->text) + 1;
       return 1;
@@ -103,6 +132,58 @@ static int string_token(jctx *c, size_t *start) {
 }
 
 static frame *top(jctx *c) { return c->depth ? &c->frames[c->depth - 1] : NULL; }
+
+/* Whether the line's keyword walk saw an occurrence inside [a, b) of the
+ * record (1 when the record is not the line's bytes: nobody knows). */
+static int hit_in(jctx *c, size_t a, size_t b) {
+  if (c->raw_at < 0)
+    return 1;
+  const lm_cands *w = c->env->walk;
+  size_t ra = (size_t)c->raw_at + a, rb = (size_t)c->raw_at + b;
+  /* occurrences are sorted by start and no longer than the longest
+   * keyword: those overlapping [ra, rb) start in [ra - longest, rb) */
+  size_t from = ra > c->env->set->max_keyword ? ra - c->env->set->max_keyword : 0;
+  size_t lo = 0, hi = w->nhits;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (w->hits[3 * mid] < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t h = lo; h < w->nhits && w->hits[3 * h] < rb; h++)
+    if (w->hits[3 * h + 1] > ra)
+      return 1;
+  return 0;
+}
+
+/* Whether an occurrence of the line's walk starts in [a, b) of the record
+ * (the record is the line's bytes). */
+static int hit_starts_in(jctx *c, size_t a, size_t b) {
+  const lm_cands *w = c->env->walk;
+  size_t ra = (size_t)c->raw_at + a, rb = (size_t)c->raw_at + b;
+  size_t lo = 0, hi = w->nhits;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (w->hits[3 * mid] < ra)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < w->nhits && w->hits[3 * lo] < rb;
+}
+
+/* The view of a scalar (decoded when escaped).  NULL when out of memory. */
+static lm_view *view_of(jctx *c, const tok *t) {
+  lm_view *v = t->is_string && t->escaped
+                   ? lm_fmt_string_view(c->env, c->rec, t->a, t->b, LM_ESC_JSON)
+                   : lm_view_slice(c->env->lc, c->rec, t->a, t->b, t->is_string ? LM_ESC_JSON : 0);
+  if (v) {
+    v->path = NULL;
+    v->pathlen = 0;
+  }
+  return v;
+}
 
 /* One `name=value` view (a name/value object, a two-string array). */
 static int pair_view(jctx *c, const char *key, size_t klen, const lm_view *val) {
@@ -115,124 +196,218 @@ static int pair_view(jctx *c, const char *key, size_t klen, const lm_view *val) 
   return LM_VEC_PUSH(lc, lc->views, v) ? oom(c) : 1;
 }
 
+/* Whether some member's key holds a keyword or reaches one into its value
+ * (then the object's view is worth reading). */
+static int keys_hold_keyword(jctx *c, const frame *f) {
+  if (c->env->names)
+    return 1; /* a keyword's own name stands as a key somewhere */
+  if (f->path_len) {
+    /* the view's made-up path prefix (`data.` of a Secret's map) */
+    char prefix[PATH_MAX_LEN + 1];
+    memcpy(prefix, c->path, f->path_len);
+    prefix[f->path_len] = '.';
+    if (lm_fmt_has_keyword(c->env, prefix, f->path_len + 1u))
+      return 1;
+  }
+  for (size_t i = 0; i < f->nmem; i++) {
+    const jmember *mb = &f->mem[i];
+    if (c->raw_at >= 0) {
+      /* an occurrence starting in the key (quotes and ':' included) */
+      if (hit_starts_in(c, mb->ka - 1, mb->v.a))
+        return 1;
+    } else if (lm_fmt_text_has_keyword(c->env, c->rec->text + mb->ka, mb->kb - mb->ka,
+                                       c->rec->text + mb->v.a, mb->v.b - mb->v.a)) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* The scalar members of an object as one view `path=value; path=value`:
  * a rule sees a pair with its key path and its siblings, as it would in a
- * text log. */
+ * text log; only where a keyword stands in a key (every value is read
+ * alone where its own keywords are). */
 static int object_view(jctx *c, frame *f) {
-  if (!f->nmem)
+  size_t n = f->nmem;
+  f->nmem = 0;
+  if (!n || !c->env->read)
+    return 1;
+  f->nmem = (uint8_t)n;
+  int worth = keys_hold_keyword(c, f);
+  f->nmem = 0;
+  if (!worth)
     return 1;
   lm_lctx *lc = c->env->lc;
-  /* only where a keyword stands in a key (or across its '='): every
-   * value is read alone as well */
-  if (!lm_fmt_keys_have_keyword(c->env, f->mem, f->nmem)) {
-    f->nmem = 0;
-    return 1;
+  /* the object's own path, then each key as written */
+  size_t plen = f->path_len;
+  char *prefix = NULL;
+  if (plen) {
+    if (!(prefix = lm_arena_alloc(&lc->arena, plen + 1)))
+      return oom(c);
+    memcpy(prefix, c->path, plen);
+    prefix[plen] = '.';
   }
-  lm_piece pc[4 * OBJ_MAX];
+  lm_piece pc[5 * OBJ_MAX];
   size_t np = 0;
-  for (size_t i = 0; i < f->nmem; i++) {
-    const lm_view *val = f->mem[i];
+  for (size_t i = 0; i < n; i++) {
+    const jmember *mb = &f->mem[i];
+    lm_view *val = view_of(c, &mb->v);
+    if (!val)
+      return oom(c);
     if (i) /* as dicts print: `k=v; k=v` (a value never runs on into a key) */
       pc[np++] = (lm_piece){NULL, "; ", 2, 0};
-    pc[np++] = (lm_piece){NULL, val->path, val->pathlen, 0};
+    if (prefix)
+      pc[np++] = (lm_piece){NULL, prefix, plen + 1, 0};
+    pc[np++] = (lm_piece){NULL, c->rec->text + mb->ka, mb->kb - mb->ka, 0};
     pc[np++] = (lm_piece){NULL, "=", 1, 0};
     pc[np++] = (lm_piece){val, NULL, 0, lm_view_needs_quotes(val)};
   }
-  f->nmem = 0;
   lm_view *v = lm_view_join(lc, pc, np, LM_VIEW_PAIR, c->rec->depth);
   if (!v)
     return oom(c);
   return LM_VEC_PUSH(lc, lc->views, v) ? oom(c) : 1;
 }
 
-/* An array that is no list of strings after all: the strings kept for
- * its view are read alone instead. */
-static int list_alone(jctx *c, frame *f) {
+/* A value of a sensitive key (`key`, klen: the key it stands under, for
+ * the benign test): masked unless it is a placeholder, a reference or a
+ * file path; a number or container as a whole token. */
+static int sensitive_value(jctx *c, const char *key, size_t klen, const tok *t, int token) {
   lm_lctx *lc = c->env->lc;
-  if (f->list_ok)
-    for (size_t i = 0; i < f->nlist; i++)
-      if (LM_VEC_PUSH(lc, lc->views, f->list[i]))
-        return 0;
-  f->list_ok = 0;
-  f->nlist = 0;
-  return 1;
-}
-
-static int sensitive_value(jctx *c, const lm_view *val, size_t a, size_t b, int token) {
-  lm_lctx *lc = c->env->lc;
-  if (!token && lm_key_value_is_placeholder(val->text, val->len))
-    return 1;
-  if (token && lm_region_add_view(lc, c->rec, a, b, LM_REG_TOKEN, 0))
+  if (!token) {
+    const char *s = c->rec->text + t->a;
+    size_t n = t->b - t->a;
+    lm_view *v = NULL;
+    if (t->escaped) {
+      if (!(v = view_of(c, t)))
+        return oom(c);
+      s = v->text;
+      n = v->len;
+    }
+    if (lm_key_value_is_benign(key, klen, s, n, 0))
+      return 1;
+  }
+  if (token && lm_region_add_view(lc, c->rec, t->a, t->b, LM_REG_TOKEN, 0))
     return oom(c);
-  return lm_span_add_view(lc, c->rec, a, b, lm_label(c->env->set, LM_LBL_JSON_KEY), 0,
+  return lm_span_add_view(lc, c->rec, t->a, t->b, lm_label(c->env->set, LM_LBL_JSON_KEY), 0,
                           LM_ORIGIN_LABEL)
              ? oom(c)
              : 1;
 }
 
-/* A scalar value (string content [a, b) or number token [a, b)). */
-static int on_value(jctx *c, size_t a, size_t b, int is_string) {
+/* Members of a container under a sensitive key that name or describe the
+ * secret rather than hold it (`{"secret":{"secretName":"db"}}`, a
+ * Spring property's "origin"): their last word. */
+static int describes(const char *k, size_t n) {
+  static const char *const words[] = {"name", "id", "ref", "kind", "type", "path", "file",
+                                      "mode", "version", "namespace", "optional", "origin",
+                                      "source", "format", "alg", "algorithm", "encoding",
+                                      "length", "expires", "expiry", "created", NULL};
+  size_t w = n;
+  while (w > 0 && k[w - 1] != '_' && k[w - 1] != '-' && k[w - 1] != '.' &&
+         !(w > 1 && isupper((unsigned char)k[w - 1]) && islower((unsigned char)k[w - 2])))
+    w--;
+  if (w > 0 && (k[w - 1] == '_' || k[w - 1] == '-' || k[w - 1] == '.'))
+    ; /* the word starts at w */
+  else if (w > 0)
+    w--; /* a camelCase step: the word starts with its capital */
+  for (const char *const *p = words; *p; p++)
+    if (strlen(*p) == n - w && strncasecmp(k + w, *p, n - w) == 0)
+      return 1;
+  return 0;
+}
+
+/* Whether a string could hold a record of its own (fmt.c decides). */
+static int maybe_record_text(const char *t, size_t n) {
+  if (n < 3)
+    return 0;
+  char first = t[0], last = t[n - 1];
+  return first == '{' || first == '[' || first == '<' || (first >= 'A' && first <= 'Z') ||
+         last == '}' || memchr(t, '=', n) != NULL;
+}
+
+/* Whether a number token is an integer 0-255 as JSON writes one. */
+static int byte_number(const char *t, size_t n) {
+  if (n == 0 || n > 3 || (n > 1 && t[0] == '0'))
+    return 0;
+  unsigned v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (t[i] < '0' || t[i] > '9')
+      return 0;
+    v = v * 10 + (unsigned)(t[i] - '0');
+  }
+  return v < 256;
+}
+
+/* A scalar value (a string's inside or a number token). */
+static int on_value(jctx *c, tok t) {
   lm_fmt_env *env = c->env;
   lm_lctx *lc = env->lc;
   int sens = c->sens, member = c->member, has_key = c->has_key;
   c->sens = c->member = c->has_key = 0;
-  if (c->region_depth)
-    return 1;
-  lm_view *val;
-  if (is_string) {
-    if (lm_region_add_view(lc, c->rec, a, b, LM_REG_CONTENT, LM_ESC_JSON))
-      return oom(c);
-    val = lm_fmt_string_view(env, c->rec, a, b, LM_ESC_JSON);
-  } else {
-    if (lm_region_add_view(lc, c->rec, a, b, LM_REG_TOKEN, 0))
-      return oom(c);
-    val = lm_view_slice(lc, c->rec, a, b, 0);
-  }
-  if (!val)
-    return oom(c);
-  val->path = NULL;
-  if (c->path_len) {
-    char *p = lm_arena_alloc(&lc->arena, c->path_len);
-    if (!p)
-      return oom(c);
-    memcpy(p, c->path, c->path_len);
-    val->path = p;
-    val->pathlen = (uint32_t)c->path_len;
-  }
-  /* a string is read alone; an array's strings in the array's view or
-   * alone (below) */
-  if (is_string && ((env->contents && LM_VEC_PUSH(lc, lc->contents, val)) ||
-                    lm_fmt_maybe_record(env, val)))
-    return oom(c);
-  if (sens && !sensitive_value(c, val, a, b, !is_string))
-    return 0;
   frame *f = top(c);
-  if (has_key && f && f->is_obj) {
-    if (f->nmem == OBJ_MAX && !object_view(c, f))
-      return 0;
-    f->mem[f->nmem++] = val;
-  }
-  if (f && f->is_obj && member == 1 && is_string)
-    f->name = val;
-  if (f && f->is_obj && member == 2) {
-    f->value = val;
-    f->value_a = a;
-    f->value_b = b;
-    f->value_str = (uint8_t)is_string;
-  }
-  if (f && !f->is_obj) {
-    if (!is_string || f->nlist == LIST_MAX) {
-      if (!list_alone(c, f) || (is_string && LM_VEC_PUSH(lc, lc->views, val)))
-        return oom(c);
-    } else {
-      if (f->nlist < 2) {
-        f->list_a[f->nlist] = a;
-        f->list_b[f->nlist] = b;
-      }
-      f->list[f->nlist++] = val;
-    }
-  } else if (is_string && LM_VEC_PUSH(lc, lc->views, val)) {
+  /* inside a container under a sensitive key: each value is one, but for
+   * members that only describe it */
+  if (!sens && c->sens_depth && c->depth >= c->sens_depth)
+    sens = !(has_key && f && f->is_obj &&
+             describes(c->rec->text + f->ka, f->kb - f->ka));
+  if (lm_region_add_view(lc, c->rec, t.a, t.b, t.is_string ? LM_REG_CONTENT : LM_REG_TOKEN,
+                         t.is_string ? LM_ESC_JSON : 0))
     return oom(c);
+  if (t.is_string) {
+    /* read alone where a keyword of the line lies in it or an escape may
+     * hide one; a block content; maybe a record */
+    int read = env->read && (t.escaped || hit_in(c, t.a, t.b));
+    int rec = c->rec->depth + 1 < 3 && maybe_record_text(c->rec->text + t.a, t.b - t.a);
+    if (read || env->contents || rec) {
+      lm_view *val = view_of(c, &t);
+      if (!val || (read && LM_VEC_PUSH(lc, lc->views, val)))
+        return oom(c);
+      if (env->contents) {
+        char *p = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
+        if (c->path_len && !p)
+          return oom(c);
+        if (p)
+          memcpy(p, c->path, c->path_len);
+        val->path = p;
+        val->pathlen = (uint32_t)c->path_len;
+        if (LM_VEC_PUSH(lc, lc->contents, val))
+          return oom(c);
+      }
+      if (rec && lm_fmt_maybe_record(env, val))
+        return oom(c);
+    }
+  }
+  if (sens && !sensitive_value(c, f && f->is_obj ? c->rec->text + f->ka : NULL,
+                               f && f->is_obj ? f->kb - f->ka : 0, &t, !t.is_string))
+    return 0;
+  if (!f)
+    return 1;
+  if (f->is_obj) {
+    if (has_key) {
+      if (f->nmem == OBJ_MAX && !object_view(c, f))
+        return 0;
+      f->mem[f->nmem++] = (jmember){t, f->ka, f->kb};
+      if (t.is_string && f->kb - f->ka == 4 && memcmp(c->rec->text + f->ka, "Path", 4) == 0) {
+        f->path = t;
+        f->has_path = 1;
+      }
+    }
+    if (member == 1 && t.is_string) {
+      f->name = t;
+      f->has_name = 1;
+    } else if (member == 2) {
+      f->value = t;
+      f->has_value = 1;
+    }
+  } else {
+    if (t.is_string || !byte_number(c->rec->text + t.a, t.b - t.a))
+      f->bytes_ok = 0;
+    else
+      f->nbytes++;
+    if (!t.is_string || f->nlist == LIST_MAX)
+      f->list_ok = 0;
+    else
+      f->list[f->nlist++] = t;
   }
   return 1;
 }
@@ -245,7 +420,9 @@ static int cb_null(void *ctx) {
   c->cur += 4;
   c->sens = c->member = c->has_key = 0;
   frame *f = top(c);
-  return f && !f->is_obj && !c->region_depth ? list_alone(c, f) : 1;
+  if (f && !f->is_obj)
+    f->list_ok = f->bytes_ok = 0;
+  return 1;
 }
 
 static int cb_boolean(void *ctx, int value) {
@@ -257,7 +434,9 @@ static int cb_boolean(void *ctx, int value) {
   c->cur += n;
   c->sens = c->member = c->has_key = 0;
   frame *f = top(c);
-  return f && !f->is_obj && !c->region_depth ? list_alone(c, f) : 1;
+  if (f && !f->is_obj)
+    f->list_ok = f->bytes_ok = 0;
+  return 1;
 }
 
 static int cb_number(void *ctx, const char *s, size_t n) {
@@ -267,7 +446,7 @@ static int cb_number(void *ctx, const char *s, size_t n) {
   if (c->len - c->cur < n || memcmp(c->text + c->cur, s, n) != 0)
     return desync(c);
   c->cur += n;
-  return on_value(c, start, c->cur, 0);
+  return on_value(c, (tok){(uint32_t)start, (uint32_t)c->cur, 0, 0});
 }
 
 static int cb_string(void *ctx, const unsigned char *s, size_t n) {
@@ -275,33 +454,37 @@ static int cb_string(void *ctx, const unsigned char *s, size_t n) {
   (void)n;
   jctx *c = ctx;
   size_t start;
-  if (!string_token(c, &start))
+  int escaped;
+  if (!string_token(c, &start, &escaped))
     return 0;
-  return on_value(c, start + 1, c->cur - 1, 1);
+  return on_value(c, (tok){(uint32_t)start + 1, (uint32_t)c->cur - 1, 1, (uint8_t)escaped});
 }
 
 static int role_of(const unsigned char *k, size_t n) {
-  if ((n == 4 && strncasecmp((const char *)k, "name", 4) == 0) ||
-      (n == 3 && strncasecmp((const char *)k, "key", 3) == 0) ||
-      (n == 12 && strncasecmp((const char *)k, "parameterkey", 12) == 0))
-    return 1;
-  if ((n == 5 && strncasecmp((const char *)k, "value", 5) == 0) ||
-      (n == 14 && strncasecmp((const char *)k, "parametervalue", 14) == 0))
-    return 2;
+  switch (n) { /* most keys are none of these: one compare */
+  case 3: return strncasecmp((const char *)k, "key", 3) == 0;
+  case 4: return strncasecmp((const char *)k, "name", 4) == 0;
+  case 5: return strncasecmp((const char *)k, "value", 5) == 0 ? 2 : 0;
+  case 12: return strncasecmp((const char *)k, "parameterkey", 12) == 0;
+  case 14: return strncasecmp((const char *)k, "parametervalue", 14) == 0 ? 2 : 0;
+  }
   return 0;
 }
 
 static int cb_map_key(void *ctx, const unsigned char *key, size_t n) {
   jctx *c = ctx;
   size_t start;
-  if (!string_token(c, &start))
+  int escaped;
+  if (!string_token(c, &start, &escaped))
     return 0;
-  if (c->region_depth)
-    return 1;
   lm_lctx *lc = c->env->lc;
   if (lm_region_add_view(lc, c->rec, start + 1, c->cur - 1, LM_REG_CONTENT, LM_ESC_JSON))
     return oom(c);
   frame *f = top(c);
+  if (f) {
+    f->ka = (uint32_t)start + 1;
+    f->kb = (uint32_t)c->cur - 1;
+  }
   /* the path: this object's path, a dot, the (decoded) key; a path too
    * long keeps its end, where the names that say most are */
   size_t base = f ? f->path_len : 0;
@@ -327,39 +510,158 @@ static int open_container(jctx *c, char ch) {
     c->fail = FAIL_DEPTH;
     return 0;
   }
-  if (!c->region_depth && c->sens) {
-    c->region_depth = c->depth + 1;
-    c->region_start = c->cur;
-  }
+  if (!c->sens_depth && c->sens)
+    c->sens_depth = c->depth + 1;
   frame *parent = top(c);
-  if (parent && !parent->is_obj && !c->region_depth && !list_alone(c, parent))
-    return 0;
+  if (parent && !parent->is_obj)
+    parent->list_ok = parent->bytes_ok = 0;
   c->sens = c->member = c->has_key = 0;
-  c->cur++;
   frame *f = &c->frames[c->depth++];
-  f->name = f->value = NULL;
-  f->member = 0;
-  f->nlist = f->nmem = 0;
+  f->start = (uint32_t)c->cur;
+  c->cur++;
   f->is_obj = ch == '{';
   f->list_ok = 1;
+  f->bytes_ok = 1;
+  f->nbytes = 0;
+  f->preg_at = c->env->lc->pregions.n;
+  f->nlist = f->nmem = 0;
+  f->has_name = f->has_value = 0;
+  f->has_cmd = f->has_args = f->has_path = 0;
   /* an array's elements share its path; an object's members add to it */
   f->path_len = (uint16_t)c->path_len;
   return 1;
 }
 
 /* name/value objects and two-string arrays whose first string is a name:
- * the pair the way a text log would show it. */
-static int named_pair(jctx *c, const lm_view *name, const lm_view *val, size_t a, size_t b,
-                      int token) {
-  if (!name->len || name->len >= PATH_MAX_LEN)
+ * the pair the way a text log would show it, masked whole when the name
+ * is sensitive. */
+static int named_pair(jctx *c, const tok *name, const tok *val) {
+  lm_view *nv = view_of(c, name);
+  if (!nv)
+    return oom(c);
+  if (!nv->len || nv->len >= PATH_MAX_LEN)
     return 1;
-  for (size_t i = 0; i < name->len; i++)
-    if (name->text[i] == '=' || name->text[i] == ' ' || name->text[i] == '\n')
+  for (size_t i = 0; i < nv->len; i++)
+    if (nv->text[i] == '=' || nv->text[i] == ' ' || nv->text[i] == '\n')
       return 1;
-  if (c->env->keys && lm_key_is_sensitive(c->env->set, name->text, name->len) &&
-      !sensitive_value(c, val, a, b, token))
+  if (c->env->keys && lm_key_is_sensitive(c->env->set, nv->text, nv->len) &&
+      !sensitive_value(c, nv->text, nv->len, val, !val->is_string))
     return 0;
-  return pair_view(c, name->text, name->len, val);
+  if (!c->env->read)
+    return 1;
+  lm_view *vv = view_of(c, val);
+  return vv ? pair_view(c, nv->text, nv->len, vv) : oom(c);
+}
+
+/* Strings as their program would have been called: `a b "c d"`. */
+static int list_view(jctx *c, const tok *list, size_t n) {
+  if (!c->env->read || !n || !hit_in(c, list[0].a, list[n - 1].b))
+    return 1;
+  lm_lctx *lc = c->env->lc;
+  lm_piece pc[2 * LIST_MAX];
+  size_t np = 0;
+  for (size_t i = 0; i < n; i++) {
+    lm_view *v = view_of(c, &list[i]);
+    if (!v)
+      return oom(c);
+    int q = 0;
+    for (size_t j = 0; j < v->len && !q; j++)
+      q = v->text[j] == ' ' || v->text[j] == '"';
+    if (i)
+      pc[np++] = (lm_piece){NULL, " ", 1, 0};
+    pc[np++] = (lm_piece){v, NULL, 0, q};
+  }
+  lm_view *v = lm_view_join(lc, pc, np, LM_VIEW_LIST, c->rec->depth);
+  if (!v || LM_VEC_PUSH(lc, lc->views, v))
+    return oom(c);
+  return 1;
+}
+
+/* The strings of an array of strings [a, b) of the record (yajl has
+ * validated it), appended to list up to LIST_MAX. */
+static size_t array_strings(const jctx *c, uint32_t a, uint32_t b, tok *list, size_t n) {
+  const char *t = c->text;
+  for (uint32_t i = a; i < b && n < LIST_MAX; i++) {
+    if (t[i] != '"')
+      continue;
+    uint32_t s = i + 1;
+    int escaped = 0;
+    for (i = s; i < b && t[i] != '"'; i++)
+      if (t[i] == '\\') {
+        escaped = 1;
+        i++;
+      }
+    list[n++] = (tok){s, i, 1, (uint8_t)escaped};
+  }
+  return n;
+}
+
+/* A container's program and its arguments, written apart as Kubernetes
+ * ("command" and "args") and docker inspect ("Path" or "Cmd"/"Entrypoint",
+ * and "Args") write them: read together as one command line. */
+static int command_view(jctx *c, const frame *f) {
+  tok list[LIST_MAX];
+  size_t n = 0;
+  if (f->has_cmd)
+    n = array_strings(c, f->cmd_a, f->cmd_b, list, 0);
+  else if (f->has_path)
+    list[n++] = f->path;
+  n = array_strings(c, f->args_a, f->args_b, list, n);
+  return list_view(c, list, n);
+}
+
+/* Which part of a command line an array under this key holds: 1 the
+ * program, 2 its arguments, 0 neither. */
+static int command_role(const char *k, size_t n) {
+  if ((n == 7 && strncasecmp(k, "command", 7) == 0) || (n == 3 && strncasecmp(k, "cmd", 3) == 0) ||
+      (n == 10 && strncasecmp(k, "entrypoint", 10) == 0))
+    return 1;
+  return n == 4 && strncasecmp(k, "args", 4) == 0 ? 2 : 0;
+}
+
+/* An array of byte values, as journald writes a field that is not valid
+ * UTF-8 text (journalctl -o json): read as the bytes it spells.  It can
+ * only be masked whole (its numbers replaced by one JSON string), so its
+ * numbers' regions give way to one token region over the array. */
+static int byte_array(jctx *c, const frame *f) {
+  lm_lctx *lc = c->env->lc;
+  lc->pregions.n = f->preg_at;
+  if (lm_region_add_view(lc, c->rec, f->start, c->cur, LM_REG_TOKEN, 0))
+    return oom(c);
+  if (!c->env->read && !c->env->contents)
+    return 1;
+  char *bytes = lm_arena_alloc(&lc->arena, f->nbytes);
+  uint32_t *pmap = lm_arena_alloc(&lc->arena, f->nbytes * sizeof *pmap);
+  if (!bytes || !pmap)
+    return oom(c);
+  const char *t = c->rec->text;
+  size_t n = 0;
+  for (size_t i = f->start + 1; i < c->cur && n < f->nbytes; i++) {
+    if (t[i] < '0' || t[i] > '9')
+      continue;
+    pmap[n] = (uint32_t)i;
+    unsigned v = 0;
+    while (t[i] >= '0' && t[i] <= '9')
+      v = v * 10 + (unsigned)(t[i++] - '0');
+    bytes[n++] = (char)v;
+  }
+  lm_view *v = lm_view_derive(lc, c->rec, bytes, n, pmap, c->cur, 0, LM_VIEW_DECODED);
+  if (!v)
+    return oom(c);
+  if (c->env->read && LM_VEC_PUSH(lc, lc->views, v))
+    return oom(c);
+  if (c->env->contents) {
+    char *path = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
+    if (c->path_len && !path)
+      return oom(c);
+    if (path)
+      memcpy(path, c->path, c->path_len);
+    v->path = path;
+    v->pathlen = (uint32_t)c->path_len;
+    if (LM_VEC_PUSH(lc, lc->contents, v))
+      return oom(c);
+  }
+  return 1;
 }
 
 static int close_container(jctx *c, char ch) {
@@ -369,39 +671,32 @@ static int close_container(jctx *c, char ch) {
   c->cur++;
   frame *f = &c->frames[--c->depth];
   c->path_len = f->path_len;
-  if (c->region_depth) {
-    if (c->depth + 1 != c->region_depth)
-      return 1;
-    c->region_depth = 0;
-    return sensitive_value(c, NULL, c->region_start, c->cur, 1);
-  }
-  lm_lctx *lc = c->env->lc;
-  if (f->is_obj && !object_view(c, f))
-    return 0;
-  if (f->is_obj && f->name && f->value &&
-      !named_pair(c, f->name, f->value, f->value_a, f->value_b, !f->value_str))
-    return 0;
-  if (!f->is_obj && f->list_ok && f->nlist == 2 &&
-      !named_pair(c, f->list[0], f->list[1], f->list_a[1], f->list_b[1], 0))
-    return 0;
-  if (!f->is_obj && f->list_ok && f->nlist == 1 && LM_VEC_PUSH(lc, lc->views, f->list[0]))
-    return oom(c);
-  if (!f->is_obj && f->list_ok && f->nlist >= 2) {
-    lm_piece pc[2 * LIST_MAX];
-    size_t np = 0;
-    for (size_t i = 0; i < f->nlist; i++) {
-      int q = 0;
-      for (size_t j = 0; j < f->list[i]->len && !q; j++)
-        q = f->list[i]->text[j] == ' ' || f->list[i]->text[j] == '"';
-      if (i)
-        pc[np++] = (lm_piece){NULL, " ", 1, 0};
-      pc[np++] = (lm_piece){f->list[i], NULL, 0, q};
+  if (c->sens_depth == c->depth + 1)
+    c->sens_depth = 0;
+  if (f->is_obj)
+    return object_view(c, f) &&
+           (!f->has_name || !f->has_value || named_pair(c, &f->name, &f->value)) &&
+           (!f->has_args || (!f->has_cmd && !f->has_path) || command_view(c, f));
+  if (f->bytes_ok && f->nbytes >= BYTES_MIN)
+    return byte_array(c, f);
+  if (!f->list_ok)
+    return 1;
+  frame *parent = top(c);
+  if (parent && parent->is_obj && f->nlist) {
+    int role = command_role(c->rec->text + parent->ka, parent->kb - parent->ka);
+    if (role == 1) {
+      parent->has_cmd = 1;
+      parent->cmd_a = f->start;
+      parent->cmd_b = (uint32_t)c->cur;
+    } else if (role == 2) {
+      parent->has_args = 1;
+      parent->args_a = f->start;
+      parent->args_b = (uint32_t)c->cur;
     }
-    lm_view *v = lm_view_join(lc, pc, np, LM_VIEW_LIST, c->rec->depth);
-    if (!v || LM_VEC_PUSH(lc, lc->views, v))
-      return oom(c);
   }
-  return 1;
+  if (f->nlist == 2 && !named_pair(c, &f->list[0], &f->list[1]))
+    return 0;
+  return f->nlist >= 2 ? list_view(c, f->list, f->nlist) : 1;
 }
 
 static int cb_start_map(void *ctx) { return open_container(ctx, '{'); }
@@ -463,7 +758,7 @@ static int parse(jctx *c, const char *text, size_t from) {
   c->cur = from;
   c->depth = 0;
   c->sens = c->member = c->has_key = 0;
-  c->region_depth = 0;
+  c->sens_depth = 0;
   c->path_len = 0;
   c->fail = FAIL_NONE;
   yajl_handle h = yajl_alloc(&callbacks, NULL, c);
@@ -486,6 +781,8 @@ static int parse(jctx *c, const char *text, size_t from) {
   return t == c->len ? FAIL_NONE : FAIL_DESYNC;
 }
 
+void lm_fmt_json_free(void *frames) { free(frames); }
+
 int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
   lm_lctx *lc = env->lc;
   size_t a = 0;
@@ -493,12 +790,16 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
     a++;
   if (a == rec->len || (rec->text[a] != '{' && rec->text[a] != '['))
     return 1;
-  frame *frames = malloc(JSON_MAX_DEPTH * sizeof *frames);
-  if (!frames) {
+  if (!*env->frames && !(*env->frames = malloc(JSON_MAX_DEPTH * sizeof(frame)))) {
     lc->oom = 1;
     return -1;
   }
-  jctx c = {.env = env, .rec = rec, .len = rec->len, .frames = frames};
+  frame *frames = *env->frames;
+  jctx c = {.env = env, .rec = rec, .len = rec->len, .frames = frames, .raw_at = -1};
+  /* the line's own bytes: its keyword walk tells which parts hold keywords */
+  if (rec->nsegs == 1 && !rec->segs[0].map && rec->text == lc->line + rec->segs[0].rs &&
+      env->walk && env->walk->record)
+    c.raw_at = (long)rec->segs[0].rs;
   size_t nviews = lc->views.n, nrec = lc->records.n, ncont = lc->contents.n,
          nreg = lc->regions.n, nspan = lc->spans.n;
   int fail = parse(&c, rec->text, a);
@@ -512,7 +813,6 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
       fail = FAIL_NOMEM;
     }
   }
-  free(frames);
   if (fail != FAIL_NONE) {
     lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
     lc->regions.n = nreg, lc->spans.n = nspan;

@@ -9,7 +9,9 @@
 #include "internal.h"
 #include <string.h>
 
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
+/* Blanks end a bare value; a line break inside a record (decoded from a
+ * JSON string) too. */
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* Index of the quote closing the value opened at l[q], or 0. */
 static size_t close_quote(const char *l, size_t q, size_t end) {
@@ -125,7 +127,7 @@ int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
         (p.quoted && (LM_VEC_PUSH(lc, lc->views, val) || lm_fmt_maybe_record(env, val))))
       return -1;
     if (env->keys && lm_key_is_sensitive(env->set, l + p.ks, p.ke - p.ks) &&
-        !lm_key_value_is_placeholder(val->text, val->len) &&
+        !lm_key_value_is_benign(l + p.ks, p.ke - p.ks, val->text, val->len, 1) &&
         lm_span_add_view(lc, rec, p.vs, p.ve, lm_label(env->set, LM_LBL_LOGFMT_KEY), 0,
                          LM_ORIGIN_LABEL))
       return -1;

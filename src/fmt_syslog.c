@@ -12,57 +12,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Index after "<PRI>", or 0. */
-static size_t pri_end(const char *l, size_t len) {
-  if (len < 3 || l[0] != '<')
-    return 0;
-  size_t i = 1;
-  while (i < len && i <= 3 && isdigit((unsigned char)l[i]))
-    i++;
-  return i > 1 && i < len && l[i] == '>' ? i + 1 : 0;
-}
-
-/* "Mmm dd hh:mm:ss" at l[i] (day space-padded or not): its length or 0. */
-static size_t bsd_time(const char *l, size_t len, size_t i) {
-  /* every line is asked (format detection): three bytes as one number */
-#define M3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
-  static const uint32_t months[12] = {M3('J', 'a', 'n'), M3('F', 'e', 'b'), M3('M', 'a', 'r'),
-                                      M3('A', 'p', 'r'), M3('M', 'a', 'y'), M3('J', 'u', 'n'),
-                                      M3('J', 'u', 'l'), M3('A', 'u', 'g'), M3('S', 'e', 'p'),
-                                      M3('O', 'c', 't'), M3('N', 'o', 'v'), M3('D', 'e', 'c')};
-  if (len - i < 14)
-    return 0;
-  const unsigned char *u = (const unsigned char *)l + i;
-  switch (u[0]) { /* most lines fail here */
-  case 'J': case 'F': case 'M': case 'A': case 'S': case 'O': case 'N': case 'D':
-    break;
-  default:
-    return 0;
-  }
-  uint32_t m3 = M3(u[0], u[1], u[2]);
-#undef M3
-  int month = 0;
-  for (int k = 0; k < 12; k++)
-    month |= m3 == months[k];
-  if (!month || l[i + 3] != ' ')
-    return 0;
-  size_t j = i + 4;
-  if (l[j] == ' ')
-    j++;
-  if (!isdigit((unsigned char)l[j]))
-    return 0;
-  j++;
-  if (j < len && isdigit((unsigned char)l[j]))
-    j++;
-  if (len - j < 9 || l[j] != ' ')
-    return 0;
-  const char *t = l + j + 1;
-  for (int k = 0; k < 8; k++)
-    if (k == 2 || k == 5 ? t[k] != ':' : !isdigit((unsigned char)t[k]))
-      return 0;
-  return j + 9 - i;
-}
-
 /* Moves past one header field and the blank after it; 0 when absent. */
 static int field(const char *l, size_t len, size_t *i) {
   size_t s = *i;
@@ -72,24 +21,6 @@ static int field(const char *l, size_t len, size_t *i) {
     return 0;
   (*i)++;
   return 1;
-}
-
-static int is_5424(const char *l, size_t len, size_t p) {
-  return p && p + 1 < len && l[p] >= '1' && l[p] <= '9' && l[p + 1] == ' ';
-}
-
-int lm_fmt_is_syslog(const char *l, size_t len) {
-  size_t p = pri_end(l, len);
-  if (is_5424(l, len, p))
-    return 1;
-  if (bsd_time(l, len, p))
-    return 1;
-  /* <PRI> and an RFC 3339 timestamp: rsyslog's precise 3164 variant */
-  return p && p + 10 < len && isdigit((unsigned char)l[p]) && l[p + 4] == '-';
-}
-
-int lm_fmt_syslog_has_params(const char *l, size_t len) {
-  return is_5424(l, len, pri_end(l, len));
 }
 
 /* SD-PARAM escapes (RFC 5424 6.3.3): \" \\ \] stand for the byte after
@@ -173,7 +104,7 @@ static int structured_data(lm_fmt_env *env, const lm_view *rec, size_t *i, int a
           pc[np++] = (lm_piece){val, NULL, 0, lm_view_needs_quotes(val)};
         }
         if (env->keys && lm_key_is_sensitive(env->set, l + ns, ne - ns) &&
-            !lm_key_value_is_placeholder(val->text, val->len) &&
+            !lm_key_value_is_benign(l + ns, ne - ns, val->text, val->len, 1) &&
             lm_span_add_view(lc, rec, vs, j, lm_label(env->set, LM_LBL_SYSLOG_KEY), 0,
                              LM_ORIGIN_LABEL))
           return -2;
@@ -198,9 +129,9 @@ static int structured_data(lm_fmt_env *env, const lm_view *rec, size_t *i, int a
 /* Start of the message (and of the structured data in *sd, or (size_t)-1)
  * or (size_t)-1 when the record does not parse. */
 static size_t body_start(const char *l, size_t len, size_t *sd) {
-  size_t p = pri_end(l, len), i;
+  size_t p = lm_syslog_pri_end(l, len), i;
   *sd = (size_t)-1;
-  if (is_5424(l, len, p)) {
+  if (lm_syslog_is_5424(l, len, p)) {
     i = p + 2;
     for (int k = 0; k < 5; k++) /* TIMESTAMP HOSTNAME APP-NAME PROCID MSGID */
       if (!field(l, len, &i))
@@ -208,7 +139,7 @@ static size_t body_start(const char *l, size_t len, size_t *sd) {
     *sd = i;
     return i;
   }
-  size_t t = bsd_time(l, len, p);
+  size_t t = lm_syslog_bsd_time(l, len, p);
   i = p + t;
   if (t) {
     if (i >= len || l[i] != ' ')

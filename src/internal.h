@@ -91,6 +91,9 @@ typedef struct lm_rule {
   int enabled;                     /* after `default:` and enable/disable */
   pcre2_code *block_end;
   pcre2_code *block_body;          /* NULL: the PEM body (block.c) */
+  int block_body_group;            /* its `secret` group: masked alone */
+  int block_keep_opener;           /* block-open: keep (the opener line stays) */
+  unsigned block_index;            /* position in the set's block_rules */
   unsigned block_max_lines;
   lm_rule_test *tests;
   size_t ntests;
@@ -109,6 +112,14 @@ typedef struct lm_literal {
 
 /* AC pattern ids: keyword k of the flattened keyword table, or a literal. */
 #define LM_AC_LITERAL_BIT 0x80000000u
+/* A block rule's bit in a candidate set (block rules past the 64th share
+ * the last bit: they run whenever it is set). */
+#define LM_BLOCK_BIT(index) (1ull << ((index) < 63 ? (index) : 63))
+/* Marks of encodings (decode.h LM_ENC_* in the low bits): the two first
+ * bytes of every escape the decoders read, so that the keyword walk also
+ * tells whether a line may hold encoded text (a superset: decode.c's
+ * lm_encodings decides). */
+#define LM_AC_MARK_BIT 0x40000000u
 /* First byte of a stored keyword that must match with its case
  * (`keywords-cased:`); the automaton folds case, hits are then verified. */
 #define LM_KW_CASED '\x01'
@@ -122,6 +133,7 @@ struct lm_ruleset {
   lm_rule *rules;                  /* enabled rules, then the labels, once compiled */
   size_t nrules, cap;
   size_t nmatch;                   /* rules with a regex: rules[0..nmatch) */
+  size_t njit;                     /* of those, run as JIT machine code */
   size_t nblock;                   /* of those, block openers */
   uint32_t *block_rules;
   lm_literal *literals;
@@ -147,7 +159,9 @@ struct lm_ruleset {
   struct lm_keys *keys;            /* sensitive keys (keys.c); NULL = built-in */
   /* those keys, normalised (lm_keys_suffix): as written before '=' or '"'
    * (logfmt, RFC 5424), and as JSON object keys, before the ':' */
-  lm_suffix *key_names, *key_names_json, *value_names_json;
+  lm_suffix *key_names, *key_names_json;
+  lm_suffix *keyword_names_json;   /* json 2: a keyword's name as a JSON name */
+  uint32_t *key_index;             /* lm_keys_index: sensitive keys by last byte */
   lm_error err;
   char err_file[512];
   char err_msg[1024];
@@ -195,6 +209,8 @@ struct lm_masker {
   int input;                       /* lm_input */
   int only_rule;                   /* -1, or the one rule run (rule tests) */
   int allow_next;                  /* code input: the last line allowed this one */
+  int found;                       /* lm_masker_find left its spans to render */
+  unsigned found_flags;            /* and the flags of its findings */
   lm_block block;
   lm_lctx lc;                      /* the line being masked */
   struct lm_cands *cand_line;      /* candidates of the raw line */
@@ -210,6 +226,7 @@ struct lm_masker {
   lm_buf secret;                   /* one secret's text, for rendering */
   lm_buf mask;                     /* one rendered mask */
   lm_buf mask2;
+  void *json_frames;               /* fmt_json.c's parse stack */
   /* counters */
   lm_totals totals;
   lm_rule_stats *rstats;
@@ -223,7 +240,14 @@ struct lm_masker {
 struct lm_cands {
   uint32_t *v;
   size_t n, cap;
-  int block;                       /* a block rule is among them */
+  uint64_t block;                  /* block rules among them (LM_BLOCK_BIT) */
+  unsigned marks;                  /* LM_ENC_* bits of encoding marks seen */
+  /* with `record`: every keyword occurrence (start, end, keyword id) in
+   * text order, so that a part of the text knows its candidates without
+   * a walk of its own */
+  int record;
+  uint32_t *hits;
+  size_t nhits, hitcap;
 };
 typedef struct lm_cands lm_cands;
 
@@ -232,6 +256,14 @@ typedef struct lm_cands lm_cands;
  * literals straight into lc's spans (with `literals`).  On a pair view
  * only keywords touching its `path=` count.  0 or -1 (OOM). */
 int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) LM_HIDDEN;
+/* The same over the raw line (m->lc's), its literals as raw spans. */
+int lm_scan_walk_line(lm_masker *m, const char *line, size_t len, lm_cands *c,
+                      int literals) LM_HIDDEN;
+/* Candidates of view v when it is a plain part of the line walked into
+ * `line` (with `record`): from that walk's occurrences, no walk of its own
+ * (and its known literals were found by that walk).  1 done, 0 v is no
+ * such part, -1 OOM. */
+int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands *c) LM_HIDDEN;
 /* Runs the candidate rules over v, spans into lc.  A regex limit sets
  * lc->limit.  0 or -1 (OOM). */
 int lm_scan_rules(lm_masker *m, const lm_view *v, const lm_cands *c) LM_HIDDEN;
@@ -251,6 +283,11 @@ typedef struct lm_fmt_env {
   const lm_ruleset *set;
   int keys;                        /* mask sensitive keys' values */
   int contents;                    /* the block machine will read values */
+  int read;                        /* views could find something: a keyword,
+                                      an encoding, or a keyword's name */
+  int names;                       /* a keyword's name stands as a JSON name */
+  const struct lm_cands *walk;     /* the line's keyword walk (its hits) */
+  void **frames;                   /* fmt_json.c's parse stack, kept by the masker */
   lm_buf *dec;                     /* scratch for decoding strings */
   lm_pmap *pmap;
 } lm_fmt_env;
@@ -261,25 +298,43 @@ int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 /* Format detection (detect.c).  *json_at gets the offset of JSON that
  * ends a text line behind a prefix, or (size_t)-1. */
 int lm_detect(const char *text, size_t len, size_t *json_at) LM_HIDDEN;
+/* Offset of the '{' that starts JSON ending the text, or (size_t)-1. */
+size_t lm_json_suffix(const char *text, size_t len) LM_HIDDEN;
+/* 1 when the text may hold a JSON array of small integers (`[108, 111,`):
+ * journald's form of a field that is not UTF-8 text, bytes no keyword
+ * walk of the line can see. */
+int lm_json_byte_array(const char *text, size_t len) LM_HIDDEN;
 int lm_fmt_is_logfmt(const char *line, size_t len) LM_HIDDEN;
 int lm_fmt_is_syslog(const char *line, size_t len) LM_HIDDEN;
+/* Header pieces (detect.c): the index after "<PRI>" or 0; the length of
+ * an RFC 3164 "Mmm dd hh:mm:ss" at l[i] or 0; whether "<PRI>VERSION "
+ * (RFC 5424) starts the line, p being lm_syslog_pri_end's answer. */
+size_t lm_syslog_pri_end(const char *l, size_t len) LM_HIDDEN;
+size_t lm_syslog_bsd_time(const char *l, size_t len, size_t i) LM_HIDDEN;
+int lm_syslog_is_5424(const char *l, size_t len, size_t p) LM_HIDDEN;
 int lm_fmt_syslog_has_params(const char *line, size_t len) LM_HIDDEN;
 /* A decoded string's content as a view of its own (fmt_json.c's strings,
  * logfmt's quoted values, SD values): escapes decoded, esc layer pushed. */
 lm_view *lm_fmt_string_view(lm_fmt_env *env, const lm_view *rec, size_t a, size_t b,
                             int esc) LM_HIDDEN;
-/* 1 when a rule keyword occurs in `path=` of some value of vals (or
- * reaches from it into the value): only then is a `path=value` view of
- * them worth reading (each value is read alone anyway). */
-int lm_fmt_keys_have_keyword(lm_fmt_env *env, lm_view *const *vals, size_t n) LM_HIDDEN;
+/* 1 when a rule keyword occurs in `key=value` (the value's first bytes
+ * only: where a keyword from the key reaches): only then is a view of the
+ * pair worth reading (the value is read alone anyway). */
+int lm_fmt_text_has_keyword(lm_fmt_env *env, const char *key, size_t klen, const char *value,
+                            size_t vlen) LM_HIDDEN;
+/* 1 when a rule keyword occurs in text (made-up text of a view). */
+int lm_fmt_has_keyword(lm_fmt_env *env, const char *text, size_t len) LM_HIDDEN;
+/* The parse stack of fmt_json.c, kept by the masker (freed with it). */
+void lm_fmt_json_free(void *frames) LM_HIDDEN;
 /* Queues a string's content as a record when it holds one (JSON, logfmt,
  * syslog).  0 or -1 (OOM). */
 int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) LM_HIDDEN;
 
 /* Blocks (block.c): steps the masker's block state over the line's
- * contents, adding spans.  `openers`: some walk found a block rule
- * keyword.  Sets *flags bits LM_LINE_BLOCK.  0 or -1 (OOM). */
-int lm_block_line(lm_masker *m, int openers, unsigned *flags) LM_HIDDEN;
+ * contents, adding spans.  `openers`: the block rules some walk of the
+ * line found a keyword of (LM_BLOCK_BIT), the only ones tried.  Sets
+ * *flags bits LM_LINE_BLOCK.  0 or -1 (OOM). */
+int lm_block_line(lm_masker *m, uint64_t openers, unsigned *flags) LM_HIDDEN;
 /* 1 when text (one line of a block) looks like the body of rule r. */
 int lm_block_is_body(lm_masker *m, const lm_rule *r, const char *text, size_t len) LM_HIDDEN;
 
@@ -290,8 +345,9 @@ void lm_spans_merge(lm_lctx *lc) LM_HIDDEN;
 int lm_spans_fit(lm_lctx *lc) LM_HIDDEN;
 
 /* Rendering (render.c): the line with lc's fitted spans masked into
- * m->out; *drop set when a mask's style is "drop". */
-int lm_render_line(lm_masker *m, int *drop) LM_HIDDEN;
+ * m->out; *drop set when a mask's style is "drop"; at[k] (k < nat) gets
+ * where the mask of merged span k starts in m->out. */
+int lm_render_line(lm_masker *m, int *drop, size_t *at, size_t nat) LM_HIDDEN;
 /* Renders the replacement of one secret (no escaping). */
 int lm_mask_secret(const lm_ruleset *set, const lm_maskspec *spec, const char *rule_id,
                    const char *secret, size_t len, lm_buf *out) LM_HIDDEN;
@@ -302,12 +358,23 @@ int lm_json_escape(lm_buf *out, const char *s, size_t n) LM_HIDDEN;
 void lm_keys_free(struct lm_keys *keys) LM_HIDDEN;
 /* The sensitive key names (and, with `json`, the names keywords of
  * `rules` hold before '=' or ':') as the fast path's key-name check:
- * json 0 before '=' or '"', 1 before a JSON key's ':', 2 before the ','
- * or '}' after a JSON string value (names of name/value lists). */
+ * json 0 before '=' or '"'; 1 in JSON, before a key's ':' or the ',' or
+ * '}' after a string value (a name of a name/value list); 2 the same for
+ * the keyword names alone. */
 lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
                           size_t nrules) LM_HIDDEN;
+/* The sensitive keys' indexes grouped by the last byte of their
+ * normalised form: [257 group starts][indexes], so a key is compared with
+ * the few names that end as it does.  NULL when out of memory. */
+uint32_t *lm_keys_index(const lm_ruleset *set) LM_HIDDEN;
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) LM_HIDDEN;
 int lm_key_value_is_placeholder(const char *s, size_t len) LM_HIDDEN;
+/* What a sensitive key may hold without it being a secret: a placeholder,
+ * the key's own name or word, a file path, and with `code` (key=value
+ * text, where programs print their source) a reference or an identifier
+ * of code (value.c lm_value_is_code).  key may be NULL. */
+int lm_key_value_is_benign(const char *key, size_t klen, const char *v, size_t n,
+                           int code) LM_HIDDEN;
 
 /* The line path (line.c), shared by lm_masker_line, lm_masker_find,
  * lm_masker_prime and the stream's windows: spans of one line into

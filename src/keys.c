@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define KEY_MAX 255
 
@@ -214,6 +215,25 @@ static int only_seps(const char *key, size_t n) {
   return 1;
 }
 
+uint32_t *lm_keys_index(const lm_ruleset *set) {
+  const struct lm_keys *k = set->keys;
+  const key_norm *norm = k ? k->mask.norm : builtin_norm;
+  size_t n = k ? k->mask.n : NBUILTIN;
+  uint32_t *ix = calloc(257 + n, sizeof *ix);
+  if (!ix)
+    return NULL;
+  /* a counting sort: group starts, then each group's indexes in order */
+  for (size_t i = 0; i < n; i++)
+    ix[(unsigned char)norm[i].s[norm[i].len - 1] + 1]++;
+  for (size_t c = 1; c <= 256; c++)
+    ix[c] += ix[c - 1];
+  uint32_t fill[256];
+  memcpy(fill, ix, sizeof fill);
+  for (size_t i = 0; i < n; i++)
+    ix[257 + fill[(unsigned char)norm[i].s[norm[i].len - 1]]++] = (uint32_t)i;
+  return ix;
+}
+
 int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) {
   if (!key)
     return 0;
@@ -223,20 +243,28 @@ int lm_key_is_sensitive(const lm_ruleset *set, const char *key, size_t len) {
     return 0;
   unsigned char last = lower((unsigned char)key[len - 1]);
   const struct lm_keys *k = set->keys;
-  if (k)
+  const key_norm *norm = k ? k->mask.norm : builtin_norm;
+  const uint32_t *ix = set->key_index;
+  int sensitive = 0;
+  if (ix) {
+    for (uint32_t j = ix[last]; j < ix[last + 1] && !sensitive; j++) {
+      long p = match_tail(key, len, last, &norm[ix[257 + j]]);
+      sensitive = p >= 0 && word_start(key, (size_t)p);
+    }
+  } else {
+    size_t n = k ? k->mask.n : NBUILTIN;
+    for (size_t i = 0; i < n && !sensitive; i++) {
+      long p = match_tail(key, len, last, &norm[i]);
+      sensitive = p >= 0 && word_start(key, (size_t)p);
+    }
+  }
+  if (sensitive && k)
     for (size_t i = 0; i < k->keep.n; i++) {
       long p = match_tail(key, len, last, &k->keep.norm[i]);
       if (p >= 0 && only_seps(key, (size_t)p))
         return 0;
     }
-  const key_norm *norm = k ? k->mask.norm : builtin_norm;
-  size_t n = k ? k->mask.n : NBUILTIN;
-  for (size_t i = 0; i < n; i++) {
-    long p = match_tail(key, len, last, &norm[i]);
-    if (p >= 0 && word_start(key, (size_t)p))
-      return 1;
-  }
-  return 0;
+  return sensitive;
 }
 
 int lm_ruleset_is_sensitive_key(const lm_ruleset *set, const char *key, size_t len) {
@@ -269,6 +297,68 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
     i = j;
   }
   return best >= 8 && best * 2 >= len;
+}
+
+/* The value is the key's own name or one of its words: password=password,
+ * SECRET_KEY=secret (a template or an example, not a secret). */
+static int word_of_key(const char *key, size_t klen, const char *v, size_t n) {
+  if (!key || n < 2)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)v[i]))
+      return 0;
+  /* the whole key, separators left out */
+  size_t j = 0, i = 0;
+  for (; i < klen && j <= n; i++)
+    if (!is_sep((unsigned char)key[i])) {
+      if (j == n || lower((unsigned char)key[i]) != lower((unsigned char)v[j]))
+        break;
+      j++;
+    }
+  if (i == klen && j == n)
+    return 1;
+  /* one word: between separators or at a camelCase step */
+  for (size_t w = 0; w < klen;) {
+    while (w < klen && is_sep((unsigned char)key[w]))
+      w++;
+    size_t e = w + 1;
+    while (e < klen && !is_sep((unsigned char)key[e]) &&
+           !(islower((unsigned char)key[e - 1]) && isupper((unsigned char)key[e])))
+      e++;
+    if (e <= klen && e - w == n && strncasecmp(key + w, v, n) == 0)
+      return 1;
+    w = e;
+  }
+  return 0;
+}
+
+/* An absolute or home-relative file path: what *_CREDENTIALS, *_FILE and
+ * the like name (/var/secrets/google/key.json), not the secret itself. */
+static int file_path(const char *v, size_t n) {
+  if (n < 4 || !(v[0] == '/' || (v[0] == '~' && v[1] == '/') || (v[0] == '.' && v[1] == '/')))
+    return 0;
+  size_t slashes = 0, last = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)v[i];
+    if (c == '/') {
+      if (i + 1 < n && v[i + 1] == '/')
+        return 0;
+      slashes++;
+      last = i;
+    } else if (!isalnum(c) && c != '.' && c != '_' && c != '-') {
+      return 0;
+    }
+  }
+  /* a file with an extension, or three levels of directories */
+  return slashes >= 2 && (memchr(v + last, '.', n - last) != NULL || slashes >= 3);
+}
+
+int lm_key_value_is_benign(const char *key, size_t klen, const char *v, size_t n, int code) {
+  /* a list's separator after a bare value (`password=password,`) */
+  while (n > 1 && (v[n - 1] == ',' || v[n - 1] == ';'))
+    n--;
+  return lm_key_value_is_placeholder(v, n) || word_of_key(key, klen, v, n) ||
+         file_path(v, n) || (code && lm_value_is_code(v, n, 0, n, 0));
 }
 
 /* Every sensitive key name, normalised, as written before the byte that
@@ -325,15 +415,15 @@ lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
   size_t n = k ? k->mask.n : NBUILTIN;
   /* JSON: before the ':' of a key, or before the ',' or '}' after a
    * string value (a name of a name/value list) */
-  lm_suffix *s = json == 1   ? lm_suffix_new("_-. \"\t\r\n", ":")
-                 : json == 2 ? lm_suffix_new("_-. \"\t\r\n", ",}")
-                             : lm_suffix_new("_-. ", "=\"");
+  lm_suffix *s = json ? lm_suffix_new("_-. \"\t\r\n", ":,}") : lm_suffix_new("_-. ", "=\"");
   if (!s)
     return NULL;
   if (json && add_keyword_stems(s, rules, nrules)) {
     lm_suffix_free(s);
     return NULL;
   }
+  if (json == 2)
+    n = 0; /* the keyword names alone */
   for (size_t i = 0; i < n; i++) {
     if (!norm[i].len)
       continue;

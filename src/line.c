@@ -24,10 +24,12 @@ static const lm_view *decoded_view(lm_masker *m, const lm_view *v, unsigned enc)
 
 /* Reads one view: its candidate rules (walked here unless given) and
  * literals.  *openers set when a block rule is a candidate. */
-static int read_view(lm_masker *m, const lm_view *v, const lm_cands *given, int *openers) {
+static int read_view(lm_masker *m, const lm_view *v, const lm_cands *given, uint64_t *openers) {
   const lm_cands *c = given;
   if (!c) {
-    if (lm_scan_walk(m, v, m->cand_view, m->only_rule < 0))
+    /* a plain part of the line has the line's walk; others walk */
+    int rc = lm_scan_part(m, m->cand_line, v, m->cand_view);
+    if (rc < 0 || (rc == 0 && lm_scan_walk(m, v, m->cand_view, m->only_rule < 0)))
       return -1;
     c = m->cand_view;
   }
@@ -38,7 +40,7 @@ static int read_view(lm_masker *m, const lm_view *v, const lm_cands *given, int 
 /* Reads a record view and its decoded forms; returns the backslash-
  * decoded form (or the view itself) for the block machine. */
 static const lm_view *read_record(lm_masker *m, lm_view *v, const lm_cands *given,
-                                  int *openers) {
+                                  uint64_t *openers) {
   if (read_view(m, v, given, openers))
     return NULL;
   unsigned enc = m->lc.enc ? lm_encodings(v->text, v->len) : 0;
@@ -71,19 +73,18 @@ static int names_a_key(const lm_ruleset *set, const char *line, size_t len, int 
   const unsigned char *u = (const unsigned char *)line;
   switch (fmt) {
   case LM_FMT_JSON:
-    return lm_suffix_any(set->key_names_json, u, len) ||
-           lm_suffix_any(set->value_names_json, u, len);
+    return lm_suffix_any(set->key_names_json, u, len);
   case LM_FMT_LOGFMT:
   case LM_FMT_SD:
     return lm_suffix_any(set->key_names, u, len);
   case LM_FMT_SYSLOG:
-    /* structured data, or a message in JSON or logfmt */
-    return lm_suffix_any(set->key_names, u, len) || lm_suffix_any(set->key_names_json, u, len) ||
-           lm_suffix_any(set->value_names_json, u, len);
+    /* structured data or a logfmt message, and a JSON message at the end */
+    return lm_suffix_any(set->key_names, u, len) ||
+           (json_at != (size_t)-1 &&
+            lm_suffix_any(set->key_names_json, u + json_at, len - json_at));
   default:
     return json_at != (size_t)-1 &&
-           (lm_suffix_any(set->key_names_json, u + json_at, len - json_at) ||
-            lm_suffix_any(set->value_names_json, u + json_at, len - json_at));
+           lm_suffix_any(set->key_names_json, u + json_at, len - json_at);
   }
 }
 
@@ -155,34 +156,37 @@ void lm_line_count(lm_masker *m, unsigned flags) {
   m->totals.limit_trips += lc->trips + ((flags & LM_LINE_LIMIT) != 0);
 }
 
-static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
+/* The long way of a line the quick check below could not pass. */
+static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, size_t len,
+                                              int fmt, size_t json_at, int bytes,
+                                              unsigned *flags) {
   lm_lctx *lc = &m->lc;
   const lm_ruleset *set = m->set;
-  /* the line's view lives on the stack until the line goes the long way */
-  lm_seg rawseg = {0, (uint32_t)len, 0, len, NULL, {0, {0}}};
-  lm_view rawv = {.text = line, .len = len, .segs = &rawseg, .nsegs = 1,
-                  .kind = LM_VIEW_RECORD, .readlen = (uint32_t)len};
-  lm_view *raw = &rawv;
-  if (lm_scan_walk(m, raw, m->cand_line, m->only_rule < 0))
-    return -1;
-  size_t json_at = (size_t)-1;
-  int fmt = m->format;
-  if (fmt == LM_FMT_AUTO)
-    fmt = lm_detect(line, len, &json_at);
   int keys = m->only_rule < 0;
-  int openers = m->cand_line->block;
-  lc->enc = lm_encodings(line, len);
-  if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc &&
-      !names_a_key(set, line, len, fmt, json_at))
-    return 0; /* most lines: nothing any step below could find */
-  /* values are block contents only where a block can be open or open */
-  lm_fmt_env env = {lc, set, keys, m->block.rule >= 0 || openers || lm_hides_letters(line, len, lc->enc),
-                    &m->dec, &m->pmap};
+  uint64_t openers = m->cand_line->block;
+  /* values are block contents only where a block can be open or open;
+   * views are read only where they could find what the line's walk did
+   * not: a keyword, something encoded, or a keyword's name a JSON pair
+   * turns into `name=` */
+  int names = (fmt != LM_FMT_TEXT || json_at != (size_t)-1) &&
+              lm_suffix_any(set->keyword_names_json, (const unsigned char *)line, len);
+  lm_fmt_env env = {lc,
+                    set,
+                    keys,
+                    m->block.rule >= 0 || openers || bytes ||
+                        lm_hides_letters(line, len, lc->enc),
+                    m->cand_line->n || lc->enc || names || bytes,
+                    names,
+                    m->cand_line,
+                    &m->json_frames,
+                    &m->dec,
+                    &m->pmap};
   if (!env.contents)
     openers = 0;
-  /* the long way: the line's view must outlive this call (regions and
-   * spans refer to it until the line is rendered) */
-  if (!(raw = lm_view_raw(lc, 0, len)))
+  /* the line's view must outlive this call (regions and spans refer to it
+   * until the line is rendered) */
+  lm_view *raw = lm_view_raw(lc, 0, len);
+  if (!raw)
     return -1;
   raw->format = (uint8_t)fmt;
   if (LM_VEC_PUSH(lc, lc->records, raw))
@@ -263,6 +267,27 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   return 0;
 }
 
+/* The keyword walk of the raw line, then what the long way could find
+ * without a keyword: most lines stop here. */
+static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
+  lm_lctx *lc = &m->lc;
+  if (lm_scan_walk_line(m, line, len, m->cand_line, m->only_rule < 0))
+    return -1;
+  size_t json_at = (size_t)-1;
+  int fmt = m->format;
+  if (fmt == LM_FMT_AUTO)
+    fmt = lm_detect(line, len, &json_at);
+  if (fmt == LM_FMT_SYSLOG)
+    json_at = lm_json_suffix(line, len);
+  /* the walk saw the marks of any encoding there may be */
+  lc->enc = m->cand_line->marks ? lm_encodings(line, len) : 0;
+  int bytes = (fmt == LM_FMT_JSON || json_at != (size_t)-1) && lm_json_byte_array(line, len);
+  if (!m->cand_line->n && !lc->spans.n && m->block.rule < 0 && !lc->enc && !bytes &&
+      !names_a_key(m->set, line, len, fmt, json_at))
+    return 0; /* most lines: nothing any step below could find */
+  return long_way(m, line, len, fmt, json_at, bytes, flags);
+}
+
 int lm_line_spans(lm_masker *m, const char *line, size_t len, int counting, unsigned *flags) {
   lm_lctx *lc = &m->lc;
   lm_lctx_reset(lc, line, len);
@@ -282,11 +307,12 @@ int lm_line_spans(lm_masker *m, const char *line, size_t len, int counting, unsi
   } else if (rc == 0 && lc->spans.n && m->only_rule < 0) {
     rc = lm_spans_repeats(lc);
   }
-  if (rc == 0) {
+  if (rc == 0 && lc->spans.n)
     lm_spans_merge(lc);
-    if (counting)
-      lm_line_count(m, *flags);
-  }
+  if (rc == 0 && counting &&
+      (lc->spans.n | m->ntested | *flags | lc->fallbacks | lc->blocks_opened | lc->blocks_cut |
+       lc->trips))
+    lm_line_count(m, *flags);
   for (size_t i = 0; i < m->ntested; i++)
     m->tested[m->tested_list[i]] = 0;
   m->ntested = 0;

@@ -15,6 +15,7 @@ lm_masker *lm_masker_new(const lm_ruleset *set) {
   if (!m)
     return NULL;
   m->set = set;
+  m->format = LM_FMT_AUTO; /* what every host wants unless told the format */
   m->block.rule = -1;
   m->only_rule = -1;
   m->err.message = m->err_msg;
@@ -32,6 +33,7 @@ lm_masker *lm_masker_new(const lm_ruleset *set) {
     lm_masker_free(m);
     return NULL;
   }
+  m->cand_line->record = 1; /* parts of the line reuse its walk */
   /* A bigger JIT stack than PCRE2's 32 KiB default, still bounded: past it
    * the match fails with a limit error and the line is masked whole. */
   m->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
@@ -55,6 +57,7 @@ void lm_masker_free(lm_masker *m) {
   lm_cands_free(m->cand_line);
   lm_cands_free(m->cand_view);
   lm_lctx_free(&m->lc);
+  lm_fmt_json_free(m->json_frames);
   lm_buf_wipe_free(&m->dec);
   lm_pmap_free(&m->pmap);
   lm_buf_wipe_free(&m->out);
@@ -124,7 +127,7 @@ static lm_status finish_line(lm_masker *m, const char *line, size_t len, unsigne
   if (!lc->spans.n)
     return LM_OK;
   int drop = 0;
-  if (lm_spans_fit(lc) || lm_render_line(m, &drop))
+  if (lm_spans_fit(lc) || lm_render_line(m, &drop, NULL, 0))
     return out_of_memory(m, out);
   m->totals.lines_masked++;
   out->flags |= LM_LINE_CHANGED;
@@ -143,6 +146,7 @@ static lm_status finish_line(lm_masker *m, const char *line, size_t len, unsigne
 lm_status lm_masker_line(lm_masker *m, const char *line, size_t len, lm_line *out) {
   if (!m || !out || (!line && len))
     return LM_ERR_ARG;
+  m->found = 0;
   if (!line)
     line = "";
   m->totals.lines++;
@@ -151,6 +155,33 @@ lm_status lm_masker_line(lm_masker *m, const char *line, size_t len, lm_line *ou
   if (lm_line_spans(m, line, len, 1, &flags))
     return out_of_memory(m, out);
   return finish_line(m, line, len, flags, out);
+}
+
+/* Findings [first, first + max) of the line's spans into found; how many. */
+static size_t fill_found(const lm_masker *m, size_t first, lm_finding *found, size_t max) {
+  const lm_lctx *lc = &m->lc;
+  size_t k = 0;
+  for (size_t i = first; i < lc->spans.n && k < max; i++, k++) {
+    const lm_span *sp = &lc->spans.v[i];
+    found[k].start = sp->start;
+    found[k].end = sp->end;
+    found[k].rule = sp->label == LM_LITERAL ? (size_t)-1 : sp->label;
+    found[k].literal = sp->label == LM_LITERAL ? sp->literal : 0;
+    found[k].flags = m->found_flags;
+  }
+  return k;
+}
+
+lm_status lm_masker_found(const lm_masker *m, size_t first, lm_finding *found, size_t max,
+                          size_t *copied) {
+  if (!m || (max && !found))
+    return LM_ERR_ARG;
+  if (!m->found)
+    return LM_ERR_STATE;
+  size_t k = fill_found(m, first, found, max);
+  if (copied)
+    *copied = k;
+  return LM_OK;
 }
 
 lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding *found,
@@ -175,21 +206,42 @@ lm_status lm_masker_find(lm_masker *m, const char *line, size_t len, lm_finding 
     allowed = m->allow_next || marker == 1;
     m->allow_next = marker == 2;
   }
-  for (size_t i = 0; i < lc->spans.n && i < max; i++) {
-    const lm_span *sp = &lc->spans.v[i];
-    found[i].start = sp->start;
-    found[i].end = sp->end;
-    found[i].rule = sp->label == LM_LITERAL ? (size_t)-1 : sp->label;
-    found[i].literal = sp->label == LM_LITERAL ? sp->literal : 0;
-    found[i].flags = flags | (allowed ? LM_FIND_ALLOWED : 0u);
-  }
+  m->found_flags = flags | (allowed ? LM_FIND_ALLOWED : 0u);
+  fill_found(m, 0, found, max);
   if (count)
     *count = lc->spans.n;
+  m->found = 1;
   if (lc->spans.n) {
     m->totals.lines_masked++;
     if (allowed)
       m->totals.allowed += lc->spans.n;
   }
+  return LM_OK;
+}
+
+lm_status lm_masker_render(lm_masker *m, lm_line *out, size_t *at, size_t nat) {
+  if (!m || !out || (nat && !at))
+    return LM_ERR_ARG;
+  if (!m->found)
+    return LM_SET_ERR(m, LM_ERR_STATE, NULL, 0, 0, "no lm_masker_find to render");
+  m->found = 0;
+  lm_lctx *lc = &m->lc;
+  out->text = lc->line;
+  out->len = lc->len;
+  out->flags = 0;
+  out->secrets = (unsigned)lc->spans.n;
+  for (size_t i = 0; i < nat; i++)
+    at[i] = (size_t)-1;
+  if (!lc->spans.n)
+    return LM_OK;
+  int drop = 0;
+  if (lm_spans_fit(lc) || lm_render_line(m, &drop, at, nat)) {
+    LM_SET_ERR(m, LM_ERR_NOMEM, NULL, 0, 0, "out of memory while rendering");
+    return LM_ERR_NOMEM;
+  }
+  out->flags = LM_LINE_CHANGED | (drop ? LM_LINE_DROPPED : 0u);
+  out->text = drop ? NULL : m->out.data;
+  out->len = drop ? 0 : m->out.len;
   return LM_OK;
 }
 
@@ -209,7 +261,7 @@ static int block_trigger(void *ctx, uint32_t id, size_t end, size_t len) {
   const lm_ruleset *set = ctx;
   (void)end;
   (void)len;
-  if (id & LM_AC_LITERAL_BIT)
+  if (id & (LM_AC_LITERAL_BIT | LM_AC_MARK_BIT))
     return 0;
   for (uint32_t k = 0; k < set->kw_rule_count[id]; k++)
     if (set->rules[set->kw_rules[set->kw_rule_first[id] + k]].block_end)
@@ -220,6 +272,7 @@ static int block_trigger(void *ctx, uint32_t id, size_t end, size_t len) {
 lm_status lm_masker_prime(lm_masker *m, const char *lines, size_t len) {
   if (!m || (!lines && len))
     return LM_ERR_ARG;
+  m->found = 0;
   /* The block state after these lines depends only on them (a block
    * cannot outlive its bound, and an opener always restarts), so the lines
    * before the first that could open one leave nothing open: they are

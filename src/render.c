@@ -175,15 +175,21 @@ static int put_mask(lm_masker *m, const lm_span *sp, lm_buf *out, int *drop) {
   return rc;
 }
 
-int lm_render_line(lm_masker *m, int *drop) {
+int lm_render_line(lm_masker *m, int *drop, size_t *at, size_t nat) {
   const lm_lctx *lc = &m->lc;
   lm_buf *out = &m->out;
   size_t pos = 0;
   *drop = 0;
   lm_buf_clear(out);
+  for (size_t i = 0; i < nat; i++)
+    at[i] = (size_t)-1;
   for (size_t i = 0; i < lc->spans.n; i++) {
     const lm_span *sp = &lc->spans.v[i];
-    if (lm_buf_append(out, lc->line + pos, sp->start - pos) || put_mask(m, sp, out, drop))
+    if (lm_buf_append(out, lc->line + pos, sp->start - pos))
+      return -1;
+    if (sp->src < nat && at[sp->src] == (size_t)-1)
+      at[sp->src] = out->len;
+    if (put_mask(m, sp, out, drop))
       return -1;
     pos = sp->end;
   }

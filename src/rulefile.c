@@ -20,7 +20,8 @@ typedef struct parser {
 
 enum { F_DESC = 1, F_REGEX = 2, F_GROUP = 4, F_ENTROPY = 8, F_MINLEN = 16, F_CHECK = 32,
        F_PLACEHOLDERS = 64, F_MASK = 128, F_DEFAULT = 256, F_BLOCKEND = 512,
-       F_BLOCKMAX = 1024, F_KEYWORDS = 2048, F_VALUE_END = 4096, F_BLOCKBODY = 8192 };
+       F_BLOCKMAX = 1024, F_KEYWORDS = 2048, F_VALUE_END = 4096, F_BLOCKBODY = 8192,
+       F_BLOCKOPEN = 16384 };
 
 void lm_rule_clear(lm_rule *r) {
   free(r->id);
@@ -99,6 +100,8 @@ static lm_status finish_rule(parser *p) {
     st = PERR(p, LM_ERR_SYNTAX, 1, "rule %s: 'block-max-lines' without 'block-end'", r->id);
   else if (r->block_body && !r->block_end)
     st = PERR(p, LM_ERR_SYNTAX, 1, "rule %s: 'block-body' without 'block-end'", r->id);
+  else if (r->block_keep_opener && !r->block_end)
+    st = PERR(p, LM_ERR_SYNTAX, 1, "rule %s: 'block-open' without 'block-end'", r->id);
   p->lineno = save;
   if (st == LM_OK && r->ntests == 0)
     lm_diag(p->set, LM_DIAG_WARNING, "%s:%lu: rule %s has no inline tests", p->name,
@@ -333,7 +336,23 @@ static lm_status field(parser *p, const char *f, size_t fn, const char *v, size_
   if (IS("block-body")) {
     if ((st = once(p, F_BLOCKBODY, "block-body")))
       return st;
-    return compile_re(p, v, n, col, &r->block_body);
+    if ((st = compile_re(p, v, n, col, &r->block_body)))
+      return st;
+    int g = pcre2_substring_number_from_name(r->block_body, (PCRE2_SPTR) "secret");
+    r->block_body_group = g > 0 ? g : 0;
+    return LM_OK;
+  }
+  if (IS("block-open")) {
+    if ((st = once(p, F_BLOCKOPEN, "block-open")))
+      return st;
+    if (n == 4 && memcmp(v, "keep", 4) == 0)
+      r->block_keep_opener = 1;
+    else if (n == 4 && memcmp(v, "mask", 4) == 0)
+      r->block_keep_opener = 0;
+    else
+      return PERR(p, LM_ERR_SYNTAX, col, "block-open must be 'mask' or 'keep', not '%.*s'",
+                  (int)(n > 64 ? 64 : n), v);
+    return LM_OK;
   }
   if (IS("value-end")) {
     if ((st = once(p, F_VALUE_END, "value-end")))

@@ -1,6 +1,7 @@
 /* The rule set: building (rule files, literals, options) and compiling
  * into the immutable, thread-shareable form. */
 #include "internal.h"
+#include "decode.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +60,8 @@ void lm_ruleset_free(lm_ruleset *set) {
   lm_keys_free(set->keys);
   lm_suffix_free(set->key_names);
   lm_suffix_free(set->key_names_json);
-  lm_suffix_free(set->value_names_json);
+  lm_suffix_free(set->keyword_names_json);
+  free(set->key_index);
   free(set->kw_rule_first);
   free(set->kw_rule_count);
   free(set->kw_rules);
@@ -370,7 +372,8 @@ typedef struct built {
   char **kw;
   uint32_t *kw_first, *kw_count, *kw_rules;
   lm_ac *ac;
-  lm_suffix *key_names, *key_names_json, *value_names_json;
+  lm_suffix *key_names, *key_names_json, *keyword_names_json;
+  uint32_t *key_index;
   pcre2_code *pem_body;
 } built;
 
@@ -387,7 +390,8 @@ static void built_free(built *b) {
   lm_ac_free(b->ac);
   lm_suffix_free(b->key_names);
   lm_suffix_free(b->key_names_json);
-  lm_suffix_free(b->value_names_json);
+  lm_suffix_free(b->keyword_names_json);
+  free(b->key_index);
   pcre2_code_free(b->pem_body);
   memset(b, 0, sizeof *b);
 }
@@ -472,6 +476,21 @@ static int build_keywords(lm_ruleset *set, size_t nmatch, built *b, size_t *nkw_
                                                               strlen(t), (uint32_t)q))
       return -1;
   }
+  /* Encoding marks: percent-encoding, backslash escapes, HTML entities
+   * (decode.c reads these; folded matching only adds lookalikes) */
+  static const char *const marks[] = {
+      "%0", "%1", "%2", "%3", "%4", "%5", "%6", "%7", "%8", "%9", "%a", "%b", "%c", "%d", "%e",
+      "%f", "\\\"", "\\\\", "\\/", "\\'", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u", "\\x",
+      "&#", "&quot;", "&amp;", "&lt;", "&gt;", "&apos;", "&equals;", "&colon;", "&sol;",
+      "&num;", "&percnt;", "&plus;", "&nbsp;"};
+  for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+    unsigned enc = marks[k][0] == '%' ? LM_ENC_PERCENT
+                   : marks[k][0] == '&' ? LM_ENC_HTML
+                                        : LM_ENC_BACKSLASH;
+    if (lm_ac_add(b->ac, (const unsigned char *)marks[k], strlen(marks[k]),
+                  LM_AC_MARK_BIT | enc))
+      return -1;
+  }
   /* Only a literal's first bytes go into the automaton (the full value is
    * compared on a hit): the DFA then stays small with thousands of known
    * secrets, and shared prefixes simply report every candidate. */
@@ -520,8 +539,9 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     goto nomem;
   b.key_names = lm_keys_suffix(set, 0, NULL, 0);
   b.key_names_json = lm_keys_suffix(set, 1, rules, nmatch);
-  b.value_names_json = lm_keys_suffix(set, 2, rules, nmatch);
-  if (!b.key_names || !b.key_names_json || !b.value_names_json)
+  b.keyword_names_json = lm_keys_suffix(set, 2, rules, nmatch);
+  b.key_index = lm_keys_index(set);
+  if (!b.key_names || !b.key_names_json || !b.keyword_names_json || !b.key_index)
     goto nomem;
   int errcode;
   PCRE2_SIZE erroff;
@@ -543,6 +563,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->nrules = set->cap = nmatch + LM_NLABELS;
   uint32_t maxcap = 0;
   nblock = 0;
+  set->njit = 0;
   int any_drop = set->default_mask.kind == LM_MASK_DROP;
   for (size_t i = 0; i < nmatch; i++) {
     lm_rule *r = &set->rules[i];
@@ -560,7 +581,10 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
         pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODEUNIT, &unit) == 0 && unit < 128)
       r->need[1] = (int)unit;
     /* JIT where the platform has it; the interpreter is the fallback */
-    pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+    size_t jit_size = 0;
+    if (pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0 &&
+        pcre2_pattern_info(r->re, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0)
+      set->njit++;
     for (size_t a = 0; a < r->nallow; a++)
       pcre2_jit_compile(r->allow[a], PCRE2_JIT_COMPLETE);
     if (r->block_end) {
@@ -569,6 +593,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
         pcre2_jit_compile(r->block_body, PCRE2_JIT_COMPLETE);
       if (!r->block_max_lines)
         r->block_max_lines = 200;
+      r->block_index = (unsigned)nblock;
       b.block_rules[nblock++] = (uint32_t)i;
     }
     any_drop |= lm_rule_mask(set, (uint32_t)i)->kind == LM_MASK_DROP;
@@ -585,7 +610,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->max_keyword = longest;
   set->key_names = b.key_names;
   set->key_names_json = b.key_names_json;
-  set->value_names_json = b.value_names_json;
+  set->keyword_names_json = b.keyword_names_json;
+  set->key_index = b.key_index;
   set->pem_body = b.pem_body;
   set->any_drop = any_drop;
   set->compiled = 1;
@@ -610,6 +636,12 @@ RULE_FIELD(lm_ruleset_rule_id, id)
 RULE_FIELD(lm_ruleset_rule_description, description)
 RULE_FIELD(lm_ruleset_rule_origin, origin)
 RULE_FIELD(lm_ruleset_rule_group, group)
+
+size_t lm_ruleset_jit_count(const lm_ruleset *set, size_t *regex_rules) {
+  if (regex_rules)
+    *regex_rules = set && set->compiled ? set->nmatch : 0;
+  return set && set->compiled ? set->njit : 0;
+}
 
 size_t lm_ruleset_literal_count(const lm_ruleset *set) { return set ? set->nliterals : 0; }
 

@@ -9,6 +9,7 @@
 void lm_cands_free(lm_cands *c) {
   if (c) {
     free(c->v);
+    free(c->hits);
     free(c);
   }
 }
@@ -27,7 +28,9 @@ static int holds(const char *text, size_t len, int c) {
 
 typedef struct walk_ctx {
   lm_masker *m;
-  const lm_view *v;
+  const lm_view *v; /* NULL: the raw line */
+  const char *text;
+  size_t len;
   lm_cands *c;
   int literals;
   int oom;
@@ -51,15 +54,20 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   lm_masker *m = w->m;
   const lm_ruleset *set = m->set;
   size_t start = end - len;
+  if (id & LM_AC_MARK_BIT) {
+    w->c->marks |= id & ~LM_AC_MARK_BIT;
+    return 0;
+  }
   if (id & LM_AC_LITERAL_BIT) {
     if (!w->literals)
       return 0;
     uint32_t l = id & ~LM_AC_LITERAL_BIT;
     /* the automaton holds a case-folded prefix; known secrets are exact */
     size_t full = set->literals[l].len;
-    if (full <= w->v->len - start &&
-        memcmp(w->v->text + start, set->literals[l].value, full) == 0 &&
-        lm_span_add_view(&m->lc, w->v, start, start + full, LM_LITERAL, l, LM_ORIGIN_LITERAL)) {
+    if (full <= w->len - start && memcmp(w->text + start, set->literals[l].value, full) == 0 &&
+        (w->v ? lm_span_add_view(&m->lc, w->v, start, start + full, LM_LITERAL, l,
+                                 LM_ORIGIN_LITERAL)
+              : lm_span_add_raw(&m->lc, start, start + full, LM_LITERAL, l, LM_ORIGIN_LITERAL))) {
       w->oom = 1;
       return 1;
     }
@@ -67,9 +75,19 @@ static int on_hit(void *vctx, uint32_t id, size_t end, size_t len) {
   }
   /* in a pair view the values are read alone: a keyword counts here only
    * where it touches a `path=` */
-  if (w->v->nmembers && inside_member(w->v, start, end))
+  if (w->v && w->v->kind == LM_VIEW_PAIR && w->v->nmembers && inside_member(w->v, start, end))
     return 0;
   lm_cands *c = w->c;
+  if (c->record) {
+    if (lm_vec_grow((void **)&c->hits, &c->hitcap, 3 * (c->nhits + 1), sizeof *c->hits)) {
+      w->oom = 1;
+      return 1;
+    }
+    c->hits[3 * c->nhits] = (uint32_t)start;
+    c->hits[3 * c->nhits + 1] = (uint32_t)end;
+    c->hits[3 * c->nhits + 2] = id;
+    c->nhits++;
+  }
   for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
     uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
     if (m->cand_mark[r])
@@ -89,12 +107,15 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
+static int cmp_hit(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The candidates in c->v: unmarked, left out when not run (rule tests)
+ * or when v lacks their required bytes, sorted. */
+static void finish(lm_masker *m, const char *text, size_t len, lm_cands *c) {
   const lm_ruleset *set = m->set;
-  c->n = 0;
-  c->block = 0;
-  walk_ctx w = {m, v, c, literals, 0};
-  lm_ac_scan(set->ac, (const unsigned char *)v->text, v->len, on_hit, &w);
   size_t k = 0;
   for (size_t i = 0; i < c->n; i++) {
     uint32_t r = c->v[i];
@@ -102,20 +123,106 @@ int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
     const lm_rule *rule = &set->rules[r];
     if (m->only_rule >= 0 && r != (uint32_t)m->only_rule)
       continue;
-    if (!holds(v->text, v->len, rule->need[0]) || !holds(v->text, v->len, rule->need[1]))
+    if (!holds(text, len, rule->need[0]) || !holds(text, len, rule->need[1]))
       continue;
     c->v[k++] = r;
-    c->block |= rule->block_end != NULL;
+    if (rule->block_end)
+      c->block |= LM_BLOCK_BIT(rule->block_index);
   }
   c->n = k;
+  /* rule order, so results never depend on keyword order in the line;
+   * a line has a few candidates: insertion sort, no library call */
+  if (c->n > 16) {
+    qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+    return;
+  }
+  for (size_t i = 1; i < c->n; i++) {
+    uint32_t r = c->v[i];
+    size_t j = i;
+    for (; j > 0 && c->v[j - 1] > r; j--)
+      c->v[j] = c->v[j - 1];
+    c->v[j] = r;
+  }
+}
+
+static int walk(lm_masker *m, const lm_view *v, const char *text, size_t len, lm_cands *c,
+                int literals) {
+  c->n = 0;
+  c->block = 0;
+  c->marks = 0;
+  c->nhits = 0;
+  walk_ctx w = {m, v, text, len, c, literals, 0};
+  lm_ac_scan(m->set->ac, (const unsigned char *)text, len, on_hit, &w);
+  if (c->n) /* most walks find no keyword */
+    finish(m, text, len, c);
   if (w.oom) {
     m->lc.oom = 1;
     return -1;
   }
-  /* rule order, so results never depend on keyword order in the line */
-  if (c->n > 1)
-    qsort(c->v, c->n, sizeof *c->v, cmp_u32);
+  /* the walk reports quarter by quarter, not in text order: nearly sorted */
+  if (c->nhits > 32) {
+    qsort(c->hits, c->nhits, 3 * sizeof *c->hits, cmp_hit);
+  } else {
+    uint32_t *h = c->hits;
+    for (size_t i = 1; i < c->nhits; i++) {
+      uint32_t a = h[3 * i], b = h[3 * i + 1], id = h[3 * i + 2];
+      size_t j = i;
+      for (; j > 0 && h[3 * (j - 1)] > a; j--)
+        memcpy(h + 3 * j, h + 3 * (j - 1), 3 * sizeof *h);
+      h[3 * j] = a;
+      h[3 * j + 1] = b;
+      h[3 * j + 2] = id;
+    }
+  }
   return 0;
+}
+
+int lm_scan_walk(lm_masker *m, const lm_view *v, lm_cands *c, int literals) {
+  return walk(m, v, v->text, v->len, c, literals);
+}
+
+int lm_scan_walk_line(lm_masker *m, const char *line, size_t len, lm_cands *c, int literals) {
+  return walk(m, NULL, line, len, c, literals);
+}
+
+int lm_scan_part(lm_masker *m, const lm_cands *line, const lm_view *v, lm_cands *c) {
+  const lm_lctx *lc = &m->lc;
+  if (!line->record || v->nsegs != 1 || v->segs[0].map || v->kind != LM_VIEW_RECORD ||
+      v->segs[0].re - v->segs[0].rs != v->len || v->text != lc->line + v->segs[0].rs)
+    return 0;
+  size_t rs = v->segs[0].rs, re = v->segs[0].re;
+  c->n = 0;
+  c->block = 0;
+  size_t lo = 0, hi = line->nhits;
+  while (lo < hi) { /* the first occurrence starting at rs or later */
+    size_t mid = (lo + hi) / 2;
+    if (line->hits[3 * mid] < rs)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const lm_ruleset *set = m->set;
+  for (size_t h = lo; h < line->nhits && line->hits[3 * h] < re; h++) {
+    if (line->hits[3 * h + 1] > re)
+      continue;
+    uint32_t id = line->hits[3 * h + 2];
+    for (uint32_t k = 0; k < set->kw_rule_count[id]; k++) {
+      uint32_t r = set->kw_rules[set->kw_rule_first[id] + k];
+      if (m->cand_mark[r])
+        continue;
+      if (lm_vec_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v)) {
+        for (size_t i = 0; i < c->n; i++)
+          m->cand_mark[c->v[i]] = 0;
+        m->lc.oom = 1;
+        return -1;
+      }
+      m->cand_mark[r] = 1;
+      c->v[c->n++] = r;
+    }
+  }
+  if (c->n)
+    finish(m, v->text, v->len, c);
+  return 1;
 }
 
 static int is_quote(char c) { return c == '"' || c == '\''; }
@@ -216,6 +323,9 @@ static int add_found(void *vctx, size_t s, size_t e) {
 
 int lm_scan_rules(lm_masker *m, const lm_view *v, const lm_cands *c) {
   for (size_t i = 0; i < c->n && !m->lc.limit; i++) {
+    /* an opener that stays (block-open: keep) is the block machine's */
+    if (m->set->rules[c->v[i]].block_keep_opener)
+      continue;
     add_ctx a = {&m->lc, v, c->v[i], LM_ORIGIN_RULE};
     int rc = lm_rule_matches(m, c->v[i], v, add_found, &a);
     if (rc < 0 || m->lc.oom)

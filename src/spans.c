@@ -110,6 +110,30 @@ int lm_spans_repeats(lm_lctx *lc) {
   }
   size_t budget = 8 * len + 65536;
   int rc = 0;
+  if (nr == 1) {
+    /* the common case, one secret: memmem from one occurrence to the
+     * next, comparisons on the same budget */
+    const rep *r = &reps[0];
+    const unsigned char *q = t;
+    while (rc == 0 && (size_t)(t + len - q) >= r->len) {
+      q = memmem(q, (size_t)(t + len - q), t + r->start, r->len);
+      if (!q)
+        break;
+      size_t p = (size_t)(q - t);
+      if (p != r->start && lm_span_add_raw(lc, p, p + r->len, r->label, r->literal, r->origin))
+        rc = -1;
+      if (budget < r->len)
+        break; /* many overlapping copies: the walk below takes over */
+      budget -= r->len;
+      q++;
+    }
+    if (rc != 0 || !q || (size_t)(t + len - q) < r->len) {
+      free(head);
+      free(reps);
+      return rc;
+    }
+    budget = 0; /* out of budget: the walk from here on fails closed */
+  }
   for (size_t p = 0; nr && p + REPEAT_MIN <= len; p++) {
     uint32_t k = head[hash6(t + p, bits)];
     if (k == UINT32_MAX)
@@ -193,10 +217,23 @@ int lm_spans_fit(lm_lctx *lc) {
   if (lc->spans.n && lm_region_map(lc))
     return -1;
   size_t nreg = lc->regions.n, n = lc->spans.n;
+  for (size_t i = 0; i < n; i++)
+    lc->spans.v[i].src = (uint32_t)i;
   if (!nreg || !n)
     return 0;
   lm_region *reg = lc->regions.v;
-  qsort(reg, nreg, sizeof *reg, cmp_region);
+  /* handlers add regions mostly in text order: insertion sort unless many */
+  if (nreg > 64) {
+    qsort(reg, nreg, sizeof *reg, cmp_region);
+  } else {
+    for (size_t i = 1; i < nreg; i++) {
+      lm_region r = reg[i];
+      size_t j = i;
+      for (; j > 0 && cmp_region(&reg[j - 1], &r) > 0; j--)
+        reg[j] = reg[j - 1];
+      reg[j] = r;
+    }
+  }
   /* pieces are appended after the spans, then moved down */
   size_t stack_cap = 64, top = 0;
   size_t *stack = malloc(stack_cap * sizeof *stack);
@@ -208,6 +245,7 @@ int lm_spans_fit(lm_lctx *lc) {
   size_t last_end = 0;
   for (size_t i = 0; i < n; i++) {
     lm_span sp = lc->spans.v[i];
+    sp.src = (uint32_t)i;
     size_t p = sp.start > last_end ? sp.start : last_end;
     while (p < sp.end) {
       /* open the regions starting at or before p, close those ended */

@@ -18,6 +18,7 @@ struct lm_stream {
   lm_buf out;
   size_t max_line, overlap;
   int line_buffered;
+  int end_last_line;       /* finish ends a last line without '\n' with one */
   int finished;
   int failed;
   int in_long_line;        /* windows of the current line were written */
@@ -71,6 +72,11 @@ lm_status lm_stream_set_limits(lm_stream *s, size_t max_line, size_t overlap) {
   s->max_line = max_line;
   s->overlap = overlap;
   return LM_OK;
+}
+
+void lm_stream_set_end_last_line(lm_stream *s, int on) {
+  if (s)
+    s->end_last_line = on != 0;
 }
 
 void lm_stream_set_line_buffered(lm_stream *s, int on) {
@@ -339,9 +345,11 @@ lm_status lm_stream_finish(lm_stream *s) {
     return fst == LM_ERR_WRITE ? fst : LM_ERR_FORMAT;
   }
   if (st == LM_OK && s->in_long_line) {
-    st = end_long_line(s, 0);
+    st = end_long_line(s, s->end_last_line);
+    if (s->end_last_line)
+      s->m->totals.bytes--;
   } else if (st == LM_OK && s->pending.len) {
-    st = emit_line(s, s->pending.data, s->pending.len, 0);
+    st = emit_line(s, s->pending.data, s->pending.len, s->end_last_line);
     /* a line without its '\n' still counts its bytes, not the missing one */
     s->m->totals.bytes--;
     lm_buf_clear(&s->pending);

@@ -19,6 +19,7 @@ struct lm_suffix {
   uint8_t skip[256];
   uint8_t term[256];
   unsigned char terms[8]; /* the terminator bytes, NUL-ended */
+  size_t nterms;
   uint8_t cls[256];
   uint32_t nclass;
   uint32_t nnodes;
@@ -40,6 +41,7 @@ lm_suffix *lm_suffix_new(const char *skip, const char *terms) {
   for (; *skip; skip++)
     s->skip[(unsigned char)*skip] = 1;
   strcpy((char *)s->terms, terms);
+  s->nterms = strlen(terms);
   for (; *terms; terms++)
     s->term[(unsigned char)*terms] = 1;
   return s;
@@ -143,15 +145,18 @@ int lm_suffix_any(const lm_suffix *s, const unsigned char *text, size_t len) {
     return 0;
   size_t i = 0;
 #ifdef __SSE2__
-  /* one or two terminators (as in use): 16 bytes a compare, then only the
-   * positions that hold one */
-  if (s->terms[0] && (!s->terms[1] || !s->terms[2])) {
-    const unsigned char second = s->terms[1] ? s->terms[1] : s->terms[0];
-    const __m128i a = _mm_set1_epi8((char)s->terms[0]), b = _mm_set1_epi8((char)second);
+  /* up to four terminators (as in use): 16 bytes a compare per
+   * terminator, then only the positions that hold one */
+  const size_t nt = s->nterms;
+  if (nt >= 1 && nt <= 4 && len >= 16) {
+    __m128i t[4];
+    for (size_t k = 0; k < 4; k++)
+      t[k] = _mm_set1_epi8((char)s->terms[k < nt ? k : 0]);
     for (; i + 16 <= len; i += 16) {
       __m128i v = _mm_loadu_si128((const __m128i *)(text + i));
-      unsigned bits = (unsigned)_mm_movemask_epi8(
-          _mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t[0]), _mm_cmpeq_epi8(v, t[1])),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, t[2]), _mm_cmpeq_epi8(v, t[3])));
+      unsigned bits = (unsigned)_mm_movemask_epi8(hit);
       while (bits) {
         if (ends_before(s, text, i + (size_t)__builtin_ctz(bits)))
           return 1;

@@ -44,6 +44,17 @@ static int key_follows(const char *t, size_t len, size_t i) {
   return i < len && t[i] == '=';
 }
 
+/* A form field's name after '&' (`&remember=1`, `&grant_type=`): a word
+ * of two letters or more, so a random value's `&l0=` does not end it. */
+static int field_follows(const char *t, size_t len, size_t i) {
+  if (!key_follows(t, len, i))
+    return 0;
+  size_t letters = 0;
+  for (; i < len && t[i] != '='; i++)
+    letters += isalpha((unsigned char)t[i]) != 0;
+  return letters >= 2;
+}
+
 size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
   size_t kend, ks = key_start(t, s, &kend);
   char before = ks > 0 ? t[ks - 1] : 0;
@@ -51,6 +62,8 @@ size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
   int query = before == '?' || before == '&';
   /* a connection string: Server=x;Password=y;... */
   int conn = before == ';';
+  /* a URL's user info, scheme://user:password@host: the host is no part */
+  int userinfo = ks >= 3 && memcmp(t + ks - 3, "://", 3) == 0;
   int depth[3] = {0, 0, 0};
   size_t i = s;
   for (; i < len; i++) {
@@ -58,6 +71,11 @@ size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
     if (is_blank_or_quote(c) || c == '<')
       break;
     if ((c == '&' || c == '#') && query)
+      break;
+    if ((c == '@' || c == '/') && userinfo)
+      break;
+    /* a form body's next field: password=x&remember=1 */
+    if (c == '&' && field_follows(t, len, i + 1))
       break;
     if (c == ';' && (conn || query || key_follows(t, len, i + 1) || i + 1 == len ||
                      t[i + 1] == ' ' || t[i + 1] == '\t'))
@@ -69,9 +87,14 @@ size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
       depth[c == '(' ? 0 : c == '[' ? 1 : 2]++;
     if (c == ')' || c == ']' || c == '}') {
       int k = c == ')' ? 0 : c == ']' ? 1 : 2;
-      if (depth[k] == 0)
-        break; /* closes something the value did not open: (password=x) */
-      depth[k]--;
+      unsigned char next = i + 1 < len ? (unsigned char)t[i + 1] : 0;
+      /* closes something the value did not open, (password=x), when the
+       * text goes on as after a bracket; inside a value (a generated key's
+       * `=)7wj`) it is one of its bytes */
+      if (depth[k] == 0 && (next == 0 || is_blank_or_quote(next) || strchr(",;:.)]}>", next)))
+        break;
+      if (depth[k])
+        depth[k]--;
     }
   }
   /* sentence punctuation glued to the end is not part of the value */
@@ -123,6 +146,37 @@ static int repeats_key(const char *t, size_t s, const char *v, size_t n) {
          !isalnum((unsigned char)t[kend - n - 1]);
 }
 
+/* Each part of a dotted path reads as a name: all lower case, all upper
+ * case (snake case included), or camelCase without two capitals in a row;
+ * the first part starts in lower case or is one capitalised word. */
+static int dotted_names(const char *v, size_t n) {
+  for (size_t i = 0, part = 0; i < n; part++) {
+    size_t e = i;
+    int lower = 0, upper = 0, caps_run = 0, first_upper = isupper((unsigned char)v[i]) != 0;
+    for (; e < n && v[e] != '.'; e++) {
+      unsigned char c = (unsigned char)v[e];
+      if (isupper(c)) {
+        upper = 1;
+        caps_run = caps_run || (e > i && isupper((unsigned char)v[e - 1]));
+      } else if (islower(c)) {
+        lower = 1;
+      }
+    }
+    if (lower && upper) {
+      /* camelCase: no two capitals in a row; a leading capital only as a
+       * capitalised word (Settings) */
+      if (caps_run)
+        return 0;
+      if (first_upper && part == 0)
+        for (size_t k = i + 1; k < e; k++)
+          if (isupper((unsigned char)v[k]))
+            return 0;
+    }
+    i = e + 1;
+  }
+  return 1;
+}
+
 int lm_value_is_code(const char *t, size_t len, size_t s, size_t e, int code) {
   (void)len;
   const char *v = t + s;
@@ -155,8 +209,9 @@ int lm_value_is_code(const char *t, size_t len, size_t s, size_t e, int code) {
     return 1;
   if (i != n)
     return 0;
-  /* settings.EMAIL_HOST_PASSWORD, self.password, os.environ */
-  if (dots && !digits)
+  /* settings.EMAIL_HOST_PASSWORD, self.password, os.environ: parts that
+   * read as names (eTHh.lXREsG is a password) */
+  if (dots && !digits && dotted_names(v, n))
     return 1;
   if (repeats_key(t, s, v, n) || names_a_secret(v, n))
     return 1;

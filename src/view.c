@@ -23,7 +23,8 @@ int lm_vec_grow(void **v, size_t *cap, size_t need, size_t elem) {
 void lm_lctx_reset(lm_lctx *lc, const char *line, size_t len) {
   lc->line = line;
   lc->len = len;
-  lm_arena_reset(&lc->arena);
+  if (lc->arena.head)
+    lm_arena_reset(&lc->arena);
   lc->views.n = lc->records.n = lc->contents.n = 0;
   lc->regions.n = lc->pregions.n = lc->spans.n = 0;
   lc->oom = 0;
@@ -215,13 +216,14 @@ lm_view *lm_view_slice(lm_lctx *lc, const lm_view *v, size_t a, size_t b, int pu
     b = v->len;
   if (a > b)
     a = b;
-  lm_view *s = alloc(lc, sizeof *s);
   size_t n = 0;
   for (uint32_t k = 0; k < v->nsegs; k++)
     n += v->segs[k].ve > a && v->segs[k].vs < b;
-  lm_seg *segs = alloc(lc, (n ? n : 1) * sizeof *segs);
-  if (!s || !segs)
+  /* the view and its segments in one piece */
+  lm_view *s = alloc(lc, sizeof *s + (n ? n : 1) * sizeof(lm_seg));
+  if (!s)
     return NULL;
+  lm_seg *segs = (lm_seg *)(void *)(s + 1);
   n = 0;
   for (uint32_t k = 0; k < v->nsegs; k++) {
     const lm_seg *g = &v->segs[k];

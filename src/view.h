@@ -106,6 +106,7 @@ typedef struct lm_span {
   uint32_t literal;   /* literal index when label == LM_LITERAL */
   uint8_t origin;
   uint8_t quote;      /* after fitting: write a JSON string literal */
+  uint32_t src;       /* after fitting: the merged span this piece is of */
   lm_escs esc;        /* after fitting */
 } lm_span;
 #define LM_LITERAL UINT32_MAX

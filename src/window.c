@@ -249,5 +249,5 @@ int lm_window(lm_masker *m, const char *text, size_t len, size_t overlap, int la
   *t = moved;
   lc->len = cut;
   int drop;
-  return lm_render_line(m, &drop);
+  return lm_render_line(m, &drop, NULL, 0);
 }

@@ -131,6 +131,17 @@ fi
 
 # 5. Configure and build logmask with the module.
 [ -x "$srcdir/configure" ] || (cd "$srcdir" && ./autogen.sh) || die "autogen.sh failed in $srcdir"
+# A checkout built in place (./configure && make in it) cannot also be
+# configured from another directory: build from a clean copy of its
+# distributed files, made by its own Makefile.
+src=$srcdir
+if [ -f "$srcdir/config.status" ]; then
+  src=$workdir/logmask-src
+  say "$srcdir is configured in place: building from a copy in $src"
+  rm -rf "$src"
+  make -C "$srcdir" distdir distdir="$src" >"$workdir/distdir.log" 2>&1 ||
+    { tail -n 20 "$workdir/distdir.log" >&2; die "cannot copy the source (make distdir in $srcdir)"; }
+fi
 # Always a fresh build dir: one configured from another checkout keeps that
 # checkout's paths in its dependency files, and make then stops on them.
 # (Only rsyslog's configure is worth reusing.)
@@ -138,7 +149,7 @@ rm -rf "$workdir/logmask-build"
 mkdir -p "$workdir/logmask-build"
 cd "$workdir/logmask-build"
 say "building logmask with mmlogmask in $workdir/logmask-build"
-"$srcdir/configure" -q --with-rsyslog-source="$tree" || die "logmask's configure failed"
+"$src/configure" -q --with-rsyslog-source="$tree" || die "logmask's configure failed"
 make -j"$(nproc)" >make.log 2>&1 || { tail -n 30 make.log >&2; die "build failed (log: $PWD/make.log)"; }
 module=$PWD/contrib/rsyslog/.libs/mmlogmask.so
 [ -f "$module" ] || die "the build produced no $module"

@@ -54,15 +54,22 @@ static int on_string(void *ctx, const unsigned char *s, size_t len) {
   return ps->depth >= 1;
 }
 
+static const char *const names[LMR_NFIELDS] = {
+  [LMR_MSG] = "msg", [LMR_TAG] = "syslogtag", [LMR_HOSTNAME] = "hostname",
+  [LMR_APPNAME] = "app-name", [LMR_PROCID] = "procid", [LMR_MSGID] = "msgid",
+  [LMR_SD] = "structured-data",
+};
+
+const char *lmr_field_name(lmr_field f) { return f < LMR_NFIELDS ? names[f] : NULL; }
+
 static int on_key(void *ctx, const unsigned char *key, size_t len) {
   parse_state *ps = ctx;
   if (ps->depth != 1)
     return 1;
   ps->want = NULL;
-  if (len == 3 && memcmp(key, "msg", 3) == 0)
-    ps->want = &ps->jm->msg;
-  else if (len == 15 && memcmp(key, "structured-data", 15) == 0)
-    ps->want = &ps->jm->sd;
+  for (int f = 0; f < LMR_NFIELDS; f++)
+    if (strlen(names[f]) == len && memcmp(key, names[f], len) == 0)
+      ps->want = &ps->jm->field[f];
   return 1;
 }
 
@@ -108,8 +115,8 @@ static const yajl_callbacks callbacks = {
 };
 
 int lmr_jsonmesg_parse(lmr_jsonmesg *jm, const char *line, size_t len) {
-  jm->msg.present = jm->sd.present = 0;
-  jm->msg.len = jm->sd.len = 0;
+  for (int f = 0; f < LMR_NFIELDS; f++)
+    jm->field[f].present = 0, jm->field[f].len = 0;
   parse_state ps = { .jm = jm };
   yajl_handle h = yajl_alloc(&callbacks, NULL, &ps);
   if (!h)
@@ -135,6 +142,6 @@ static void text_free(lmr_text *t) {
 }
 
 void lmr_jsonmesg_free(lmr_jsonmesg *jm) {
-  text_free(&jm->msg);
-  text_free(&jm->sd);
+  for (int f = 0; f < LMR_NFIELDS; f++)
+    text_free(&jm->field[f]);
 }

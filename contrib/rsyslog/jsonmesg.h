@@ -12,9 +12,23 @@ typedef struct lmr_text {
   int present; /* the key was seen with a string value */
 } lmr_text;
 
+/* The properties kept, by index into lmr_jsonmesg.field. */
+typedef enum lmr_field {
+  LMR_MSG,       /* "msg" */
+  LMR_TAG,       /* "syslogtag" */
+  LMR_HOSTNAME,  /* "hostname" */
+  LMR_APPNAME,   /* "app-name" */
+  LMR_PROCID,    /* "procid" */
+  LMR_MSGID,     /* "msgid" */
+  LMR_SD,        /* "structured-data" */
+  LMR_NFIELDS
+} lmr_field;
+
+/* rsyslog's name of a field. */
+const char *lmr_field_name(lmr_field f);
+
 typedef struct lmr_jsonmesg {
-  lmr_text msg;             /* "msg" */
-  lmr_text sd;              /* "structured-data" */
+  lmr_text field[LMR_NFIELDS];
 } lmr_jsonmesg;
 
 /* Parses one line.  0 ok (a JSON object; fields not present are marked

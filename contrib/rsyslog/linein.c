@@ -25,7 +25,7 @@ void lmr_linein_free(lmr_linein *r) {
 }
 
 /* Makes room after `end`: first by moving unread bytes to the front, then
- * by doubling, never beyond max_line + 1. */
+ * by doubling (allocate, copy, wipe, free), never beyond max_line + 1. */
 static int make_room(lmr_linein *r) {
   if (r->start > 0) {
     memmove(r->buf, r->buf + r->start, r->end - r->start);
@@ -40,9 +40,13 @@ static int make_room(lmr_linein *r) {
     errno = ENOBUFS; /* cannot happen: the caller skips full lines first */
     return -1;
   }
-  char *grown = realloc(r->buf, cap);
+  /* never realloc: the old block held message bytes and is wiped first */
+  char *grown = malloc(cap);
   if (!grown)
     return -1;
+  memcpy(grown, r->buf, r->end);
+  explicit_bzero(r->buf, r->cap);
+  free(r->buf);
   r->buf = grown;
   r->cap = cap;
   return 0;

@@ -2,17 +2,19 @@
  * helper.  rsyslog writes one message a line to stdin and blocks until one
  * JSON reply line comes back (plugins/external/INTERFACE.md in rsyslog's
  * source).  All matching is the library's; this file reads lines, hands
- * them to lm_masker_line() and writes the replies.
+ * the properties to the library and writes the replies.
  *
  * Fail closed.  mmexternal itself fails open: a helper that dies or writes
  * garbage lets the message through unchanged.  So every reply carries the
- * marker $!logmask!ok = 1 only when the library masked the message, and
- * the documented configuration sends every message without it to a
+ * marker $!logmask!ok = 1 only when the library masked the message, with a
+ * check bound to the message it answers ($!logmask!check, check.h), and
+ * the documented configuration sends every message without both to a
  * quarantine action.  A message the helper cannot mask (library error,
  * line over --max-line, fulljson that does not parse, rules that failed to
- * load, masking slower than --timeout-ms) is answered with ok = 0 and its
- * text replaced by "[logmask: withheld]", so even a configuration without
- * the quarantine branch does not leak it. */
+ * load, masking slower than --timeout-ms, a reply pipe shared with another
+ * process) is answered with ok = 0 and its text replaced by
+ * "[logmask: withheld]", so even a configuration without the quarantine
+ * branch does not leak it. */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -30,24 +32,22 @@
 #include "jsonmesg.h"
 #include "linein.h"
 #include "reply.h"
-#include "sdata.h"
+#include "bytes.h"
+#include "check.h"
+#include "pipecheck.h"
+#include "rulesconf.h"
+#include "sdmask.h"
+#include "tagmsg.h"
 
 #define WITHHELD "[logmask: withheld]"
 enum { DEFAULT_MAX_LINE = 4 * 1024 * 1024, DEFAULT_TIMEOUT_MS = 10000, MAX_MSG_DIAGS = 100 };
 
 typedef enum { INPUT_MSG, INPUT_RAWMSG, INPUT_FULLJSON } input_kind;
 
-typedef struct string_list {
-  const char **items;
-  size_t count;
-} string_list;
-
 typedef struct options {
-  string_list rules, enable, disable;
-  int no_default_rules;
-  const char *literals, *mask, *hash_key_file, *hash_key_id, *format, *log;
+  lmr_rulesconf rules;
+  const char *format, *log;
   input_kind input;
-  int sd_keys;
   size_t max_line;
   unsigned long timeout_ms;
   const char *test_crash_on, *test_hang_on; /* test-only: see --help */
@@ -56,12 +56,15 @@ typedef struct options {
 typedef struct helper {
   options opt;
   lm_ruleset *set;
-  lm_masker *masker;    /* the message text */
-  lm_masker *sd_masker; /* structured-data parameters, format logfmt */
+  lm_masker *masker;    /* MSG (or rawmsg) alone, in --format */
+  lmr_tagmsg tagmsg;    /* fulljson: TAG and MSG as templates write them */
+  lm_masker *field;     /* fulljson: hostname, app-name, procid, msgid */
+  lmr_sdmask sd;        /* fulljson: structured data */
   lmr_reply *reply;
   lmr_jsonmesg jm;
-  lmr_bytes sd_out, sd_scratch;
+  lmr_bytes keep[LMR_NFIELDS]; /* fulljson: masked fields until the reply is built */
   int broken;           /* set-up failed: every message is withheld */
+  const char *broken_why;
   unsigned long messages, changed, withheld, diags;
 } helper;
 
@@ -118,15 +121,20 @@ static const char *text_prop(const helper *h) {
   return h->opt.input == INPUT_RAWMSG ? "rawmsg" : "msg";
 }
 
-/* The reply for a message that could not be masked. */
+/* The reply for a message that could not be masked.  In fulljson mode the
+ * other properties that can hold a secret are replaced as well (hostname
+ * is kept, to tell where the message came from). */
 static int build_withheld(helper *h, int leading_space, const char *why, const char **line,
                           size_t *len) {
-  lmr_prop props[2] = {
+  lmr_prop props[5] = {
     { text_prop(h), leading_space ? " " WITHHELD : WITHHELD,
       leading_space ? sizeof WITHHELD : sizeof WITHHELD - 1 },
+    { "syslogtag", "-", 1 },
+    { "procid", "-", 1 },
+    { "msgid", "-", 1 },
     { "structured-data", "-", 1 },
   };
-  size_t n = h->opt.input == INPUT_FULLJSON && h->opt.sd_keys ? 2 : 1;
+  size_t n = h->opt.input == INPUT_FULLJSON ? 5 : 1;
   lmr_status st = { .ok = 0, .error = why };
   return lmr_reply_build(h->reply, props, n, &st, line, len);
 }
@@ -165,6 +173,8 @@ static const char *masker_detail(const lm_masker *m, lm_status st) {
 static int answer_text(helper *h, const char *text, size_t len, const char **line,
                        size_t *rlen) {
   int space = len > 0 && text[0] == ' ';
+  char check[LMR_CHECK_MAX];
+  lmr_check(text, len, check);
   watchdog_arm(h, space);
   lm_line res;
   lm_status st = lm_masker_line(h->masker, text, len, &res);
@@ -173,7 +183,7 @@ static int answer_text(helper *h, const char *text, size_t len, const char **lin
     note_withheld(h, "mask-error", masker_detail(h->masker, st));
     return build_withheld(h, space, "mask-error", line, rlen);
   }
-  lmr_status ok = { .ok = 1, .masked = res.secrets };
+  lmr_status ok = { .ok = 1, .masked = res.secrets, .check = check };
   if (res.flags & LM_LINE_DROPPED) {
     lmr_prop gone = { text_prop(h), "", 0 };
     ok.dropped = 1;
@@ -189,49 +199,133 @@ static int answer_text(helper *h, const char *text, size_t len, const char **lin
   return lmr_reply_build(h->reply, &masked, 1, &ok, line, rlen);
 }
 
-/* fulljson mode: mask "msg" and, with --sd-keys, "structured-data".
- * Replying "rawmsg" as well is not done: rsyslog 8.2302 rebuilds rawmsg
- * from its header and a new msg, and setting both in one reply garbles the
- * message (seen with RFC 5424 input). */
+/* Keeps a masked field's text until the reply is built (the maskers'
+ * buffers are reused by the next field). */
+static lm_status keep_field(helper *h, lmr_field f, const char *text, size_t len) {
+  lmr_bytes_clear(&h->keep[f]);
+  return lmr_bytes_put(&h->keep[f], text, len) == 0 ? LM_OK : LM_ERR_NOMEM;
+}
+
+/* A single-word field (hostname, app-name, procid, msgid) masked alone.
+ * *changed is set when the library changed it; the masked text is kept. */
+static lm_status mask_field(helper *h, lmr_field f, int *changed, unsigned *secrets) {
+  const lmr_text *t = &h->jm.field[f];
+  *changed = 0;
+  if (!t->present || t->len == 0)
+    return LM_OK;
+  lm_masker_reset(h->field);
+  lm_line res;
+  lm_status st = lm_masker_line(h->field, t->data, t->len, &res);
+  if (st != LM_OK || !(res.flags & (LM_LINE_CHANGED | LM_LINE_DROPPED)))
+    return st;
+  *changed = 1;
+  *secrets += res.secrets ? res.secrets : 1;
+  if (res.flags & LM_LINE_DROPPED)
+    return keep_field(h, f, "-", 1);
+  return keep_field(h, f, res.text, res.len);
+}
+
+/* fulljson mode: msg, syslogtag, hostname, procid, msgid and
+ * structured-data are masked and replied when changed.  app-name cannot be
+ * replied (rsyslog ignores it in a reply): when it holds a secret the
+ * message is withheld.  rawmsg is not replied either: rsyslog 8.2302
+ * rebuilds rawmsg from its header and a new msg, and setting both in one
+ * reply garbles the message; the header part of rawmsg keeps the received
+ * bytes (documented). */
+static lm_status mask_json(helper *h, lmr_prop *props, size_t *nprops, lmr_status *ok,
+                           const char **why) {
+  const lmr_text *msg = &h->jm.field[LMR_MSG];
+  const lmr_text *tag = &h->jm.field[LMR_TAG];
+  lm_line res;
+  lm_status st = lm_masker_line(h->masker, msg->data, msg->len, &res);
+  if (st != LM_OK)
+    return st;
+  const char *m1 = msg->data;
+  size_t m1len = msg->len;
+  if (res.flags & LM_LINE_DROPPED) {
+    m1 = "";
+    m1len = 0;
+    ok->dropped = 1;
+  } else if (res.flags & LM_LINE_CHANGED) {
+    m1 = res.text;
+    m1len = res.len;
+  }
+  if (res.flags & (LM_LINE_CHANGED | LM_LINE_DROPPED))
+    ok->masked += res.secrets ? res.secrets : 1;
+
+  lmr_tagmsg_out tm;
+  st = lmr_tagmsg_run(&h->tagmsg, tag->present ? tag->data : "", tag->present ? tag->len : 0,
+                      m1, m1len, &tm);
+  if (st != LM_OK)
+    return st;
+  ok->masked += tm.secrets;
+  if ((m1 != msg->data || tm.msg_changed) &&
+      (st = keep_field(h, LMR_MSG, tm.msg, tm.msg_len)) != LM_OK)
+    return st;
+  if (tm.tag_changed && (st = keep_field(h, LMR_TAG, tm.tag, tm.tag_len)) != LM_OK)
+    return st;
+  if (m1 != msg->data || tm.msg_changed)
+    props[(*nprops)++] = (lmr_prop){ "msg", h->keep[LMR_MSG].data, h->keep[LMR_MSG].len };
+  if (tm.tag_changed)
+    props[(*nprops)++] = (lmr_prop){ "syslogtag", h->keep[LMR_TAG].data, h->keep[LMR_TAG].len };
+
+  static const lmr_field words[] = { LMR_HOSTNAME, LMR_PROCID, LMR_MSGID, LMR_APPNAME };
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    int changed;
+    if ((st = mask_field(h, words[i], &changed, &ok->masked)) != LM_OK)
+      return st;
+    if (!changed)
+      continue;
+    if (words[i] == LMR_APPNAME) {
+      *why = "app-name";
+      return LM_ERR_STATE;
+    }
+    props[(*nprops)++] = (lmr_prop){ lmr_field_name(words[i]), h->keep[words[i]].data,
+                                     h->keep[words[i]].len };
+  }
+
+  const lmr_text *sd = &h->jm.field[LMR_SD];
+  if (sd->present) {
+    st = lmr_sdmask_run(&h->sd, sd->data, sd->len, &res);
+    if (st != LM_OK)
+      return st;
+    if (res.flags & (LM_LINE_CHANGED | LM_LINE_DROPPED)) {
+      ok->masked += res.secrets ? res.secrets : 1;
+      st = res.flags & LM_LINE_DROPPED ? keep_field(h, LMR_SD, "-", 1)
+                                       : keep_field(h, LMR_SD, res.text, res.len);
+      if (st != LM_OK)
+        return st;
+      props[(*nprops)++] = (lmr_prop){ "structured-data", h->keep[LMR_SD].data,
+                                       h->keep[LMR_SD].len };
+    }
+  }
+  return LM_OK;
+}
+
 static int answer_json(helper *h, const char *text, size_t len, const char **line,
                        size_t *rlen) {
   int r = lmr_jsonmesg_parse(&h->jm, text, len);
-  if (r != 0 || !h->jm.msg.present) {
+  const lmr_text *msg = &h->jm.field[LMR_MSG];
+  if (r != 0 || !msg->present) {
     const char *why = r == -2 ? "no-memory" : "bad-input";
     note_withheld(h, why, r == 0 ? "no string \"msg\" property" : NULL);
     return build_withheld(h, 0, why, line, rlen);
   }
-  const lmr_text *msg = &h->jm.msg;
   int space = msg->len > 0 && msg->data[0] == ' ';
-  lmr_prop props[2];
+  char check[LMR_CHECK_MAX];
+  lmr_check(msg->data, msg->len, check);
+  lmr_prop props[LMR_NFIELDS];
   size_t nprops = 0;
-  lmr_status ok = { .ok = 1 };
+  lmr_status ok = { .ok = 1, .check = check };
+  const char *why = "mask-error";
 
   watchdog_arm(h, space);
-  lm_line res;
-  lm_status st = lm_masker_line(h->masker, msg->data, msg->len, &res);
-  if (st == LM_OK && (res.flags & LM_LINE_DROPPED)) {
-    props[nprops++] = (lmr_prop){ "msg", "", 0 };
-    ok.dropped = 1;
-    ok.masked += res.secrets;
-  } else if (st == LM_OK && (res.flags & LM_LINE_CHANGED)) {
-    props[nprops++] = (lmr_prop){ "msg", res.text, res.len };
-    ok.masked += res.secrets ? res.secrets : 1;
-  }
-  if (st == LM_OK && h->opt.sd_keys && h->jm.sd.present) {
-    int changed;
-    unsigned secrets;
-    st = lmr_sd_mask(h->sd_masker, &h->sd_scratch, h->jm.sd.data, h->jm.sd.len, &h->sd_out,
-                     &changed, &secrets);
-    if (st == LM_OK && changed) {
-      props[nprops++] = (lmr_prop){ "structured-data", h->sd_out.data, h->sd_out.len };
-      ok.masked += secrets;
-    }
-  }
+  lm_status st = mask_json(h, props, &nprops, &ok, &why);
   watchdog_disarm(h);
   if (st != LM_OK) {
-    note_withheld(h, "mask-error", masker_detail(h->masker, st));
-    return build_withheld(h, space, "mask-error", line, rlen);
+    note_withheld(h, why, strcmp(why, "app-name") == 0 ? "a secret in app-name, which a reply cannot replace"
+                                                       : masker_detail(h->masker, st));
+    return build_withheld(h, space, why, line, rlen);
   }
   if (nprops)
     h->changed++;
@@ -243,7 +337,7 @@ static int answer(helper *h, const char *text, size_t len, int overlong, const c
   h->messages++;
   if (h->broken) {
     h->withheld++;
-    return build_withheld(h, len > 0 && text[0] == ' ', "config", line, rlen);
+    return build_withheld(h, len > 0 && text[0] == ' ', h->broken_why, line, rlen);
   }
   if (overlong) {
     note_withheld(h, "too-long", NULL);
@@ -286,62 +380,32 @@ static void on_library_diag(void *ctx, lm_severity severity, const char *message
   lmr_diag(priority, "%s", message);
 }
 
-static int set_failed(const helper *h, const char *what, lm_status st) {
-  const lm_error *e = lm_ruleset_error(h->set);
-  lmr_diag(LOG_ERR, "%s: %s", what,
-           e && e->message && *e->message ? e->message : lm_strerror(st));
-  return -1;
-}
-
 static int set_up_library(helper *h) {
   const options *o = &h->opt;
-  lm_status st;
-  h->set = lm_ruleset_new();
-  if (!h->set) {
-    lmr_diag(LOG_ERR, "out of memory");
+  char why[512];
+  lm_status st = lmr_rulesconf_build(&o->rules, on_library_diag, NULL, &h->set, why, sizeof why);
+  if (st != LM_OK) {
+    lmr_diag(LOG_ERR, "%s", why);
     return -1;
   }
-  lm_ruleset_set_diag(h->set, on_library_diag, NULL);
-  if (!o->no_default_rules && (st = lm_ruleset_load_defaults(h->set)) != LM_OK)
-    return set_failed(h, "built-in rules", st);
-  for (size_t i = 0; i < o->rules.count; i++)
-    if ((st = lm_ruleset_load_path(h->set, o->rules.items[i])) != LM_OK)
-      return set_failed(h, o->rules.items[i], st);
-  for (size_t i = 0; i < o->enable.count; i++)
-    if ((st = lm_ruleset_enable(h->set, o->enable.items[i])) != LM_OK)
-      return set_failed(h, o->enable.items[i], st);
-  for (size_t i = 0; i < o->disable.count; i++)
-    if ((st = lm_ruleset_disable(h->set, o->disable.items[i])) != LM_OK)
-      return set_failed(h, o->disable.items[i], st);
-  if (o->literals && (st = lm_ruleset_add_literals_file(h->set, o->literals)) != LM_OK &&
-      set_failed(h, "--literals", st) != 0)
-    return -1;
-  if (o->hash_key_file
-      && (st = lm_ruleset_set_hash_key_file(h->set, o->hash_key_file, o->hash_key_id)) != LM_OK)
-    return set_failed(h, o->hash_key_file, st);
-  if (o->mask && (st = lm_ruleset_set_mask(h->set, o->mask, 0)) != LM_OK)
-    return set_failed(h, "--mask", st);
-  if ((st = lm_ruleset_compile(h->set)) != LM_OK)
-    return set_failed(h, "compiling the rules", st);
   h->masker = lm_masker_new(h->set);
   if (!h->masker) {
     lmr_diag(LOG_ERR, "cannot create a masker");
     return -1;
   }
-  if (o->format && (st = lm_masker_set_format(h->masker, o->format)) != LM_OK) {
-    lmr_diag(LOG_ERR, "--format %s: %s", o->format, lm_strerror(st));
+  const char *format = o->format ? o->format : "auto";
+  if ((st = lm_masker_set_format(h->masker, format)) != LM_OK) {
+    lmr_diag(LOG_ERR, "--format %s: %s", format, lm_strerror(st));
     return -1;
   }
-  if (o->input == INPUT_FULLJSON && o->sd_keys) {
-    h->sd_masker = lm_masker_new(h->set);
-    if (!h->sd_masker) {
-      lmr_diag(LOG_ERR, "cannot create a masker");
+  if (o->input == INPUT_FULLJSON) {
+    h->field = lm_masker_new(h->set);
+    if (!h->field || lm_masker_set_format(h->field, "text") != LM_OK ||
+        lmr_tagmsg_init(&h->tagmsg, h->set) != LM_OK ||
+        (st = lmr_sdmask_init(&h->sd, h->set)) != LM_OK) {
+      lmr_diag(LOG_ERR, "cannot create the maskers of the other properties");
       return -1;
     }
-    /* parameters are shown as NAME="VALUE": the logfmt handler judges
-     * them by name; without one, the text rules still see the pair */
-    if (lm_masker_set_format(h->sd_masker, "logfmt") != LM_OK)
-      lm_masker_set_format(h->sd_masker, "text");
   }
   return 0;
 }
@@ -363,8 +427,10 @@ static void usage(FILE *to) {
     "  --mask STYLE             redact, redact:TEMPLATE, stars, partial:N:M, hash, drop\n"
     "  --hash-key-file FILE     key for --mask hash (mode 0600, 32 bytes or more)\n"
     "  --hash-key-id ID         key id written in hash tags (default k1)\n"
-    "  --format NAME            auto, text, logfmt, json, syslog\n"
-    "  --sd-keys                fulljson: also mask structured-data parameters\n"
+    "  --format NAME            how MSG is read: auto (default), text, logfmt,\n"
+    "                           json, syslog\n"
+    "  --sd-keys                accepted for older configurations (fulljson always\n"
+    "                           masks structured data)\n"
     "  --max-line BYTES         longer messages are withheld (default 4194304)\n"
     "  --timeout-ms N           withhold a message whose masking takes longer and\n"
     "                           exit (default 10000; 0: no watchdog)\n"
@@ -402,15 +468,6 @@ static const struct option long_options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-static int list_add(string_list *l, const char *s) {
-  const char **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
-  if (!grown)
-    return -1;
-  l->items = grown;
-  l->items[l->count++] = s;
-  return 0;
-}
-
 static int parse_count(const char *s, unsigned long long max, unsigned long long *out) {
   char *end;
   errno = 0;
@@ -419,6 +476,13 @@ static int parse_count(const char *s, unsigned long long max, unsigned long long
     return -1;
   *out = v;
   return 0;
+}
+
+static void set_string(char **to, const char *s, char *why, size_t whylen) {
+  free(*to);
+  *to = strdup(s);
+  if (!*to && !*why)
+    snprintf(why, whylen, "out of memory");
 }
 
 #define OPTION_ERROR(...) \
@@ -434,6 +498,7 @@ static int parse_options(int argc, char **argv, options *o, char *why, size_t wh
   o->max_line = DEFAULT_MAX_LINE;
   o->timeout_ms = DEFAULT_TIMEOUT_MS;
   opterr = 0;
+  int sd_keys = 0;
   int c;
   unsigned long long n;
   while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -441,19 +506,20 @@ static int parse_options(int argc, char **argv, options *o, char *why, size_t wh
     case OPT_RULES:
     case OPT_ENABLE:
     case OPT_DISABLE:
-      if (list_add(c == OPT_RULES ? &o->rules : c == OPT_ENABLE ? &o->enable : &o->disable,
-                   optarg) != 0) {
+      if (lmr_strings_add(c == OPT_RULES ? &o->rules.rules
+                          : c == OPT_ENABLE ? &o->rules.enable : &o->rules.disable,
+                          optarg) != 0) {
         OPTION_ERROR("out of memory");
       }
       break;
-    case OPT_NO_DEFAULT: o->no_default_rules = 1; break;
-    case OPT_LITERALS: o->literals = optarg; break;
-    case OPT_MASK: o->mask = optarg; break;
-    case OPT_HASH_KEY_FILE: o->hash_key_file = optarg; break;
-    case OPT_HASH_KEY_ID: o->hash_key_id = optarg; break;
+    case OPT_NO_DEFAULT: o->rules.no_default_rules = 1; break;
+    case OPT_LITERALS: set_string(&o->rules.literals, optarg, why, whylen); break;
+    case OPT_MASK: set_string(&o->rules.mask, optarg, why, whylen); break;
+    case OPT_HASH_KEY_FILE: set_string(&o->rules.hash_key_file, optarg, why, whylen); break;
+    case OPT_HASH_KEY_ID: set_string(&o->rules.hash_key_id, optarg, why, whylen); break;
     case OPT_FORMAT: o->format = optarg; break;
     case OPT_LOG: o->log = optarg; break;
-    case OPT_SD_KEYS: o->sd_keys = 1; break;
+    case OPT_SD_KEYS: sd_keys = 1; break;
     case OPT_CRASH: o->test_crash_on = optarg; break;
     case OPT_HANG: o->test_hang_on = optarg; break;
     case OPT_INPUT:
@@ -491,7 +557,7 @@ static int parse_options(int argc, char **argv, options *o, char *why, size_t wh
   }
   if (optind < argc)
     OPTION_ERROR("unexpected argument '%s'", argv[optind]);
-  if (o->sd_keys && o->input != INPUT_FULLJSON)
+  if (sd_keys && o->input != INPUT_FULLJSON)
     OPTION_ERROR("--sd-keys needs --input fulljson");
   return *why ? -1 : 0;
 }
@@ -509,17 +575,28 @@ static void quiet_stderr(void) {
   }
 }
 
+/* Another writer on stdout's pipe, for longer than the moment after
+ * fork() in which rsyslogd (or a sibling helper it forks) still holds it. */
+static int reply_pipe_shared(pid_t *who) {
+  for (int tries = 0; tries < 25; tries++) {
+    if (!lmr_pipe_other_writer(STDOUT_FILENO, who))
+      return 0;
+    usleep(20 * 1000);
+  }
+  return 1;
+}
+
 static void free_helper(helper *h) {
-  lm_masker_free(h->sd_masker);
+  lmr_sdmask_free(&h->sd);
+  lmr_tagmsg_free(&h->tagmsg);
+  lm_masker_free(h->field);
   lm_masker_free(h->masker);
   lm_ruleset_free(h->set);
   lmr_reply_free(h->reply);
   lmr_jsonmesg_free(&h->jm);
-  lmr_bytes_free(&h->sd_out);
-  lmr_bytes_free(&h->sd_scratch);
-  free(h->opt.rules.items);
-  free(h->opt.enable.items);
-  free(h->opt.disable.items);
+  for (int f = 0; f < LMR_NFIELDS; f++)
+    lmr_bytes_free(&h->keep[f]);
+  lmr_rulesconf_free(&h->opt.rules);
   for (int i = 0; i < 2; i++)
     free(watchdog_reply[i]);
 }
@@ -538,9 +615,18 @@ int main(int argc, char **argv) {
   }
   if (lmr_diag_open(h.opt.log) != 0)
     lmr_diag(LOG_ERR, "--log %s: %s", h.opt.log, strerror(errno));
+  h.broken_why = "config";
+  pid_t other;
   if (parsed != 0) {
     lmr_diag(LOG_ERR, "%s; every message will be withheld", why);
     h.broken = 1;
+  } else if (reply_pipe_shared(&other)) {
+    lmr_diag(LOG_ERR, "process %ld can also write to the reply pipe (a wrapper script that "
+             "did not exec this helper?); its output would shift the replies: every message "
+             "will be withheld.  Run the helper directly from mmexternal's binary=",
+             (long)other);
+    h.broken = 1;
+    h.broken_why = "shared-pipe";
   } else if (set_up_library(&h) != 0) {
     lmr_diag(LOG_ERR, "set-up failed; every message will be withheld");
     h.broken = 1;

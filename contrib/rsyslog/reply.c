@@ -59,6 +59,10 @@ static yajl_gen_status gen_reply(yajl_gen g, const lmr_prop *props, size_t nprop
     s = KEY(g, "dropped");
     if (s == yajl_gen_status_ok) s = yajl_gen_integer(g, 1);
   }
+  if (s == yajl_gen_status_ok && st->check) {
+    s = KEY(g, "check");
+    if (s == yajl_gen_status_ok) s = KEY(g, st->check);
+  }
   if (s == yajl_gen_status_ok && st->error) {
     s = KEY(g, "error");
     if (s == yajl_gen_status_ok) s = KEY(g, st->error);

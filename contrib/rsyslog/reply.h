@@ -1,8 +1,11 @@
 /* Replies to mmexternal: one JSON object a line, generated with yajl.
  *
- *   {"msg":"<masked>","$!":{"logmask":{"ok":1,"masked":N}}}   changed
- *   {"$!":{"logmask":{"ok":1,"masked":0}}}                    unchanged
+ *   {"msg":"<masked>","$!":{"logmask":{"ok":1,"masked":N,"check":"L:H"}}}
+ *   {"$!":{"logmask":{"ok":1,"masked":0,"check":"L:H"}}}      unchanged
  *   {"msg":"[logmask: withheld]","$!":{"logmask":{"ok":0,"error":"..."}}}
+ *
+ * "check" binds the answer to the message it answers (check.h): the
+ * configuration trusts ok only when it equals what it computes itself.
  *
  * Properties come first, in the order given; the "$!" marker last.  Bytes
  * that are not valid UTF-8 are written as they are (rsyslog's JSON parser
@@ -12,7 +15,7 @@
 #include <stddef.h>
 
 typedef struct lmr_prop {
-  const char *name; /* rsyslog property: "msg", "rawmsg", "structured-data" */
+  const char *name; /* rsyslog property: "msg", "rawmsg", "syslogtag", ... */
   const char *text;
   size_t len;
 } lmr_prop;
@@ -22,6 +25,7 @@ typedef struct lmr_status {
   unsigned masked;   /* secrets masked in this message */
   int dropped;       /* the "drop" style removed the message text */
   const char *error; /* short reason when ok == 0, else NULL */
+  const char *check; /* "LEN:HASH" of the message answered, or NULL */
 } lmr_status;
 
 typedef struct lmr_reply lmr_reply;

@@ -46,6 +46,7 @@ CURL_USER_RE = re.compile(rb"(?:\s-u|--user)\s+[\"']?[^\s:\"']*:([^\s\"']+)")
 BLOCK_RE = re.compile(rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY")
 FIXTURE_RUN = 16
 CORPUS_RUN = 8
+SEP = b"\x1f"
 
 
 def die(message):
@@ -56,28 +57,37 @@ def die(message):
 
 class Item:
   """One labelled sample: one or more input lines scored together."""
-  __slots__ = ("kind", "family", "context", "lines", "secret", "run", "origin",
-               "out")
+  __slots__ = ("kind", "family", "context", "lines", "secrets", "run", "origin",
+               "out", "split", "carrier")
 
-  def __init__(self, kind, family, context, lines, secret, run, origin):
+  def __init__(self, kind, family, context, lines, secrets, run, origin,
+               split="fixture", carrier="-"):
     self.kind = kind
     self.family = family
     self.context = context
     self.lines = lines
-    self.secret = secret
+    self.secrets = secrets
     self.run = run
     self.origin = origin
     self.out = None
+    self.split = split
+    self.carrier = carrier
 
   def changed(self):
     return self.out != self.lines
 
   def secret_left(self):
-    """True when some run of the secret survived in the output."""
-    s = self.secret
-    n = min(self.run, len(s))
+    """True when some run of a secret survived in the output."""
     out = b"\n".join(self.out)
-    return any(s[i:i + n] in out for i in range(len(s) - n + 1))
+    for s in self.secrets:
+      n = min(self.run, len(s))
+      # hex of text (auditd): 8 hex digits are 4 bytes, which other words
+      # of the same line can share ("nter" of lantern and internal)
+      if len(s) >= 24 and re.fullmatch(rb"[0-9A-F]+", s):
+        n = min(2 * self.run, len(s))
+      if any(s[i:i + n] in out for i in range(len(s) - n + 1)):
+        return True
+    return False
 
   def passed(self):
     if self.kind == "negative":
@@ -137,22 +147,63 @@ def unescape(field):
 
 
 def read_corpus(path):
+  """gen.py rows: kind family context carrier split line secret; line and
+  secret may hold several parts joined by \\x1f (lines of a multi-line
+  sample, secrets of one sample)."""
   items = []
   with open(path, "rb") as f:
     for n, raw in enumerate(f, 1):
       fields = raw.rstrip(b"\n").split(b"\t")
-      if len(fields) != 5:
-        die("%s:%d: expected 5 tab-separated fields, got %d"
+      if len(fields) != 7:
+        die("%s:%d: expected 7 tab-separated fields, got %d"
                          % (path, n, len(fields)))
-      kind, fam, ctx, line, secret = fields
+      kind, fam, ctx, car, split, line, secret = fields
       kind = kind.decode()
       if kind not in ("positive", "negative"):
         die("%s:%d: kind must be positive or negative" % (path, n))
-      if kind == "positive" and secret not in line:
-        die("%s:%d: the secret is not in the line" % (path, n))
-      items.append(Item(kind, fam.decode(), ctx.decode(), [line], secret,
-                        CORPUS_RUN, "%s:%d" % (os.path.basename(path), n)))
+      if split not in (b"dev", b"held"):
+        die("%s:%d: split must be dev or held" % (path, n))
+      secrets = [x for x in secret.split(SEP) if x]
+      if kind == "positive" and (not secrets or any(x not in line for x in secrets)):
+        die("%s:%d: a secret is not in the line" % (path, n))
+      items.append(Item(kind, fam.decode(), ctx.decode(), line.split(SEP), secrets,
+                        CORPUS_RUN, "%s:%d" % (os.path.basename(path), n),
+                        split.decode(), car.decode()))
   return items
+
+
+def read_gaps(path):
+  """ENGINE-GAPS.md lines `- KIND NAME — reason`: what the engine cannot do
+  yet, counted apart (contexts of positives, labels of changed negatives,
+  FAMILY/RULE of misses whose value the rule's token end cut, or
+  FAMILY/value-end for any miss whose secret holds ) or &)."""
+  gaps = {"context": set(), "label": set(), "miss": set()}
+  with open(path, encoding="utf-8") as f:
+    for n, line in enumerate(f, 1):
+      m = re.match(r"^- (context|label|miss) (\S+)\s+\S+\s+.+$", line)
+      if m:
+        gaps[m.group(1)].add(m.group(2))
+      elif line.startswith("- "):
+        die("%s:%d: expected '- KIND NAME — reason'" % (path, n))
+  return gaps
+
+
+def is_gap(it, gaps):
+  if it.kind == "positive":
+    if it.context.split("/")[0] in gaps["context"]:
+      return True
+    if not it.passed():
+      # FAMILY/value-end: a secret holding ) or &, where the engine's token
+      # end (value-end: token) stops a bare value
+      if "%s/value-end" % it.family in gaps["miss"] and any(
+          c in sec for sec in it.secrets for c in (b")", b"&")):
+        return True
+      return any("%s/%s" % (it.family, r) in gaps["miss"] for r in it.rules())
+    return False
+  if it.passed():
+    return False
+  rules = it.rules()
+  return bool(rules) and all(r in gaps["label"] for r in rules)
 
 
 def read_excluded(path):
@@ -212,8 +263,8 @@ def read_fixtures(directory):
           if secret not in row:
             die("%s: SPANS.tsv secret is not in the row" % origin)
         # Family is `provider/rule`; the provider is what the table groups.
-        item = Item(kind, fam.decode().split("/")[0], "fixture", lines, secret,
-                    FIXTURE_RUN, origin)
+        item = Item(kind, fam.decode().split("/")[0], "fixture", lines,
+                    [secret] if secret else [], FIXTURE_RUN, origin)
         (excluded if origin in skip else items).append(item)
   if spans:
     die("SPANS.tsv names rows that are not positives: "
@@ -282,13 +333,41 @@ def table(items, key, title):
 def show(it):
   what = "MISS" if it.kind == "positive" else "FP  "
   rules = ",".join(it.rules()) or "-"
-  print("%s %s [%s/%s] rules=%s" % (what, it.origin, it.family, it.context, rules))
+  print("%s %s [%s/%s/%s] rules=%s" % (what, it.origin, it.family, it.context, it.carrier,
+                                      rules))
   if it.kind == "positive":
-    print("     secret: %s" % it.secret.decode("utf-8", "replace"))
+    for sec in it.secrets:
+      print("     secret: %s" % sec.decode("utf-8", "replace"))
   for a, b in zip(it.lines, it.out):
     print("     in : %s" % a.decode("utf-8", "replace"))
     if a != b:
       print("     out: %s" % b.decode("utf-8", "replace"))
+
+
+def totals(items):
+  pos = [it for it in items if it.kind == "positive"]
+  neg = [it for it in items if it.kind == "negative"]
+  masked = sum(it.passed() for it in pos)
+  fps = sum(not it.passed() for it in neg)
+  recall = 100.0 * masked / len(pos) if pos else 100.0
+  fp_rate = 100.0 * fps / len(neg) if neg else 0.0
+  return pos, neg, masked, fps, recall, fp_rate
+
+
+def show_misses(items, n):
+  pos = [it for it in items if it.kind == "positive" and not it.passed()][:n]
+  neg = [it for it in items if it.kind == "negative" and not it.passed()][:n]
+  if pos or neg:
+    print()
+  for it in pos + neg:
+    show(it)
+
+
+def cli_part(ctx, which):
+  """Context names of CLI rows are PRINTER/COMMAND."""
+  if "/" not in ctx:
+    return ctx if which == 0 else None
+  return ctx.split("/", 1)[which]
 
 
 def main():
@@ -302,10 +381,21 @@ def main():
                   help="the logmask program (default: $LOGMASK)")
   ap.add_argument("--arg", action="append", default=[], metavar="ARG",
                   help="extra logmask argument (repeatable)")
-  ap.add_argument("--min-recall", type=float, default=0.0, metavar="PCT")
-  ap.add_argument("--max-fp", type=float, default=100.0, metavar="PCT")
+  ap.add_argument("--min-recall", type=float, default=0.0, metavar="PCT",
+                  help="recall the development half (or the fixtures) must reach")
+  ap.add_argument("--min-held-recall", type=float, default=0.0, metavar="PCT",
+                  help="recall the held-out half must reach")
+  ap.add_argument("--max-gap", type=float, default=100.0, metavar="POINTS",
+                  help="how far the held-out recall may fall below the development recall")
+  ap.add_argument("--max-fp", type=float, default=100.0, metavar="PCT",
+                  help="false-positive rate allowed in each half")
   ap.add_argument("--show-misses", type=int, default=0, metavar="N",
-                  help="print the first N misses and N false positives")
+                  help="print the first N misses and N false positives (development half)")
+  ap.add_argument("--held-detail", action="store_true",
+                  help="also print the held-out half per family/context/carrier and its "
+                       "misses; leave it off while writing rules")
+  ap.add_argument("--engine-gaps", metavar="FILE",
+                  help="ENGINE-GAPS.md: rows the engine cannot mask yet, counted apart")
   ap.add_argument("--title", default=None, help="heading printed above the tables")
   args = ap.parse_args()
   if not args.logmask:
@@ -322,33 +412,66 @@ def main():
 
   if args.title:
     print("== %s ==" % args.title)
-  table(items, lambda it: it.family, "family")
-  if not args.fixtures:
-    table(items, lambda it: it.context, "context")
 
-  pos = [it for it in items if it.kind == "positive"]
-  neg = [it for it in items if it.kind == "negative"]
-  masked = sum(it.passed() for it in pos)
-  fps = sum(not it.passed() for it in neg)
-  recall = 100.0 * masked / len(pos) if pos else 100.0
-  fp_rate = 100.0 * fps / len(neg) if neg else 0.0
-  print("TOTAL recall %d/%d = %.2f%% (min %.2f%%)   false positives %d/%d = %.2f%% (max %.2f%%)"
-        % (masked, len(pos), recall, args.min_recall, fps, len(neg), fp_rate, args.max_fp))
-  if excluded:
-    print("excluded as mislabelled (EXCLUDED.md): %d rows, not scored" % len(excluded))
-  stale = set(skip) - {it.origin for it in excluded}
-  if stale:
-    die("EXCLUDED.md names rows that do not exist: " + ", ".join(sorted(stale)))
+  if args.fixtures:
+    table(items, lambda it: it.family, "family")
+    pos, neg, masked, fps, recall, fp_rate = totals(items)
+    print("TOTAL recall %d/%d = %.2f%% (min %.2f%%)   false positives %d/%d = %.2f%% (max %.2f%%)"
+          % (masked, len(pos), recall, args.min_recall, fps, len(neg), fp_rate, args.max_fp))
+    if excluded:
+      print("excluded as mislabelled (EXCLUDED.md): %d rows, not scored" % len(excluded))
+    stale = set(skip) - {it.origin for it in excluded}
+    if stale:
+      die("EXCLUDED.md names rows that do not exist: " + ", ".join(sorted(stale)))
+    if args.show_misses:
+      show_misses(items, args.show_misses)
+    ok = recall >= args.min_recall and fp_rate <= args.max_fp
+    print("RESULT: %s" % ("pass" if ok else "FAIL"))
+    return 0 if ok else 1
+
+  gapped = []
+  if args.engine_gaps:
+    gaps = read_gaps(args.engine_gaps)
+    gapped = [it for it in items if is_gap(it, gaps)]
+    gset = set(id(it) for it in gapped)
+    items = [it for it in items if id(it) not in gset]
+  halves = {"dev": [it for it in items if it.split == "dev"],
+            "held": [it for it in items if it.split == "held"]}
+  names = {"dev": "development half", "held": "held-out half"}
+  for half in ("dev", "held"):
+    if half == "held" and not args.held_detail:
+      continue
+    print("-- %s --" % names[half])
+    part = halves[half]
+    table(part, lambda it: it.family, "family")
+    table(part, lambda it: cli_part(it.context, 0), "context")
+    cli = [it for it in part if "/" in it.context]
+    table(cli, lambda it: cli_part(it.context, 1), "command (CLI contexts)")
+    table(part, lambda it: it.carrier, "carrier")
+
+  result = {}
+  for half in ("dev", "held"):
+    pos, neg, masked, fps, recall, fp_rate = totals(halves[half])
+    result[half] = (recall, fp_rate)
+    print("%-16s recall %d/%d = %.2f%%   false positives %d/%d = %.2f%%"
+          % (names[half], masked, len(pos), recall, fps, len(neg), fp_rate))
+  if gapped:
+    pos, neg, masked, fps, recall, fp_rate = totals(gapped)
+    print("engine gaps (%s, counted apart): recall %d/%d   false positives %d/%d"
+          % (os.path.basename(args.engine_gaps), masked, len(pos), fps, len(neg)))
+  gap = result["dev"][0] - result["held"][0]
+  print("limits: development recall >= %.2f%%, held-out recall >= %.2f%%, gap <= %.2f points "
+        "(now %.2f), false positives <= %.2f%%"
+        % (args.min_recall, args.min_held_recall, args.max_gap, gap, args.max_fp))
 
   if args.show_misses:
-    misses = [it for it in pos if not it.passed()][:args.show_misses]
-    falses = [it for it in neg if not it.passed()][:args.show_misses]
-    if misses or falses:
-      print()
-    for it in misses + falses:
-      show(it)
+    show_misses(halves["dev"], args.show_misses)
+    if args.held_detail:
+      show_misses(halves["held"], args.show_misses)
 
-  ok = recall >= args.min_recall and fp_rate <= args.max_fp
+  ok = (result["dev"][0] >= args.min_recall and result["held"][0] >= args.min_held_recall
+        and gap <= args.max_gap
+        and result["dev"][1] <= args.max_fp and result["held"][1] <= args.max_fp)
   print("RESULT: %s" % ("pass" if ok else "FAIL"))
   return 0 if ok else 1
 

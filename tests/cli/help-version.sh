@@ -18,7 +18,7 @@ for code in 0 1 2 3 4 141; do
 done
 "$LOGMASK" -h | cmp -s - "$T/help" || fail "-h differs from --help"
 
-version=$(sed -n 's/^#define LM_VERSION_STRING "\(.*\)"$/\1/p' "$top_srcdir/src/logmask.h")
+version=$(sed -n 's/^#define LM_VERSION_STRING "\(.*\)"$/\1/p' "$top_builddir/src/logmask.h")
 [ -n "$version" ] || fail "no LM_VERSION_STRING in logmask.h"
 out=$("$LOGMASK" --version) || fail "--version exited $?"
 [ "$out" = "logmask $version" ] || fail "--version printed '$out', want 'logmask $version'"

@@ -1,7 +1,8 @@
 #!/bin/sh
-# logmask scan: the walk (excludes, binary files, symlink loops), exact text
-# findings, JSON and SARIF structure, baseline round trip, keyed
-# fingerprints, exit statuses, and no secret text in any output.
+# SPDX-License-Identifier: Apache-2.0
+# logmask scan: the walk outside git (excludes, binary files, symlink
+# loops), exact text findings, JSON and SARIF structure, baseline round
+# trip, keyed fingerprints, exit statuses, and no secret text in any output.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"
 need python3
 S="$top_srcdir/tests/scan"
@@ -10,7 +11,7 @@ SCAN="$LOGMASK scan --no-default-rules -r $top_srcdir/tests/cases/common.rules -
 # Every secret the tree holds, found or excluded: none may show anywhere.
 SECRETS="Tr0ub4dor-3xq Gh7-kLm_22q eyJxZmFrZS10b2tlbi12YWx1ZQ AKIAQ9W8E7R6T5Y4U3IO
 ZephyrQuartz-2291-lit GenSecret-4455 NodeSecret-5566 MinSecret-6677 GitSecret-7788
-BuildSecret-8899 BinarySecret-9900 NewSecret-1357"
+BuildSecret-8899 BinarySecret-9900 NewSecret-1357 VenvSecret-2468"
 no_secrets() {
   for s in $SECRETS; do
     if grep -q -e "$s" "$@"; then fail "secret $s shows in $*"; fi
@@ -21,32 +22,37 @@ no_secrets() {
 # binary file, excluded directories, a symlink loop).
 cp -R "$S/tree" "$T/tree"
 cd "$T/tree"
-mkdir -p node_modules/pkg .git vendor build
+mkdir -p node_modules/pkg .git vendor build venv/lib .venv __pycache__ .tox dist
 printf 'password=NodeSecret-5566\n' > node_modules/pkg/index.js
 printf '[core]\npassword=GitSecret-7788\n' > .git/config
 printf 'var password="MinSecret-6677";\n' > vendor/app.min.js
 printf 'password=BuildSecret-8899\n' > build/out.txt
 printf 'BIN\000\001 password=BinarySecret-9900\n' > data.bin
+for d in venv/lib .venv __pycache__ .tox dist; do printf 'password=VenvSecret-2468\n' > "$d/x.py"; done
 ln -s .. app/loop
 
 # Text: exactly the expected findings, in walk order; exit 1.
 status=0
-$SCAN --exclude build > "$T/out.txt" 2> "$T/err" || status=$?
+$SCAN > "$T/out.txt" 2> "$T/err" || status=$?
 [ "$status" -eq 1 ] || fail "scan with findings exited $status, want 1: $(cat "$T/err")"
 sed 's/ (fingerprint [0-9a-f]\{32\})$//' "$T/out.txt" > "$T/got"
 diff "$S/expected.txt" "$T/got" >&2 || fail "text findings differ"
 [ "$(grep -c ' (fingerprint [0-9a-f]\{32\})$' "$T/out.txt")" -eq 5 ] || fail "fingerprints missing"
-grep -q 'in 5 files; 1 binary skipped, 5 excluded, 0 errors' "$T/err" || fail "summary: $(cat "$T/err")"
+grep -q '5 new findings (0 accepted by the baseline, 0 allowed inline) in 5 files; 1 binary skipped, 10 excluded, 0 git-ignored, 0 errors' "$T/err" ||
+  fail "summary: $(cat "$T/err")"
 no_secrets "$T/out.txt" "$T/err"
 # The fingerprint is SHA-256 of the secret without a key.
 fp=$(printf 'Tr0ub4dor-3xq' | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:32])')
 grep -q "^app/config.ini:3:11: .*(fingerprint $fp)$" "$T/out.txt" || fail "fingerprint is not SHA-256 ($fp)"
 
-# Without --exclude, build/ is scanned; --no-default-excludes opens the rest.
-$SCAN > "$T/out2.txt" 2>/dev/null && fail "scan without --exclude exited 0"
-grep -q '^build/out.txt:1:10: password-assignment: ' "$T/out2.txt" || fail "build/ not scanned: $(cat "$T/out2.txt")"
+# The default excludes hold; --exclude adds one; --no-default-excludes
+# opens them.
+$SCAN --exclude docs > "$T/out2.txt" 2>"$T/err" && fail "scan with --exclude exited 0"
+grep -q '^docs/' "$T/out2.txt" && fail "--exclude docs did not exclude: $(cat "$T/out2.txt")"
+grep -q ' 11 excluded' "$T/err" || fail "--exclude not counted: $(cat "$T/err")"
 $SCAN --no-default-excludes > "$T/out3.txt" 2>/dev/null && fail "--no-default-excludes exited 0"
-for f in .git/config node_modules/pkg/index.js vendor/app.min.js; do
+for f in .git/config node_modules/pkg/index.js vendor/app.min.js build/out.txt venv/lib/x.py \
+         .venv/x.py __pycache__/x.py .tox/x.py dist/x.py; do
   grep -q "^$f:" "$T/out3.txt" || fail "--no-default-excludes did not scan $f"
 done
 if grep -q -e '^generated/' -e '^data.bin' -e '^app/loop' "$T/out3.txt"; then
@@ -63,7 +69,7 @@ $SCAN app/config.ini vendor/app.min.js docs/notes.md > "$T/out4.txt" 2>/dev/null
 $SCAN docs/../docs/../app/../.logmaskignore > /dev/null 2>&1 || fail "a clean named file did not exit 0"
 
 # JSON parses, holds the same findings, and no secret.
-$SCAN --exclude build --format json > "$T/out.json" 2>/dev/null && fail "json scan exited 0"
+$SCAN --report-format json > "$T/out.json" 2>/dev/null && fail "json scan exited 0"
 python3 - "$T/out.json" <<'PY' || fail "json report"
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -78,11 +84,12 @@ for x in f:
     assert len(x["fingerprint"]) == 32 and x["end_column"] > x["column"], x
     assert "[REDACTED:" in x["preview"], x
 assert doc["summary"]["findings"] == 5 and doc["fingerprint"] == "sha256", doc["summary"]
+assert doc["suppressed"] == [], doc["suppressed"]
 PY
 no_secrets "$T/out.json"
 
 # SARIF 2.1.0: the structure code-scanning tools read.
-$SCAN --exclude build --format sarif > "$T/out.sarif" 2>/dev/null && fail "sarif scan exited 0"
+$SCAN --report-format sarif > "$T/out.sarif" 2>/dev/null && fail "sarif scan exited 0"
 python3 - "$T/out.sarif" <<'PY' || fail "sarif report"
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -104,6 +111,7 @@ for res in results:
     reg = loc["region"]
     assert reg["startLine"] >= 1 and reg["endColumn"] > reg["startColumn"] >= 1
     assert len(res["partialFingerprints"]["logmask/v1"]) == 32
+    assert len(res["partialFingerprints"]["logmaskSecret/v1"]) == 32
 first = results[0]["locations"][0]["physicalLocation"]
 assert first["artifactLocation"]["uri"] == "app/config.ini" and first["region"]["startLine"] == 3
 PY
@@ -111,7 +119,7 @@ no_secrets "$T/out.sarif"
 
 # Baseline: update, rescan clean, lines moved still clean, a new secret
 # is the only finding.
-$SCAN --exclude build --baseline "$T/baseline.json" --update-baseline > "$T/out5" 2> "$T/err" ||
+$SCAN --baseline "$T/baseline.json" --update-baseline > "$T/out5" 2> "$T/err" ||
   fail "--update-baseline exited $?: $(cat "$T/err")"
 [ ! -s "$T/out5" ] || fail "--update-baseline reported findings"
 python3 - "$T/baseline.json" <<'PY' || fail "baseline shape"
@@ -120,22 +128,23 @@ doc = json.load(open(sys.argv[1]))
 assert doc["version"] == 1 and doc["fingerprint"] == "sha256"
 keys = [(e["path"], e["rule"], e["fingerprint"]) for e in doc["findings"]]
 assert keys == sorted(keys) and len(keys) == 5, keys
-assert all(set(e) == {"path", "rule", "fingerprint"} for e in doc["findings"])
+assert all(set(e) == {"path", "line", "rule", "fingerprint"} for e in doc["findings"])
+assert [e["line"] for e in doc["findings"]] == [3, 5, 4, 2, 2], doc["findings"]
 PY
 ls "$T" | grep -q 'baseline.json\.' && fail "temporary baseline file left behind"
 cp "$T/baseline.json" "$T/baseline.first"
-$SCAN --exclude build --baseline "$T/baseline.json" --update-baseline 2>/dev/null || fail "second update exited $?"
+$SCAN --baseline "$T/baseline.json" --update-baseline 2>/dev/null || fail "second update exited $?"
 cmp -s "$T/baseline.json" "$T/baseline.first" || fail "baseline not stable across updates"
-$SCAN --exclude build --baseline "$T/baseline.json" > "$T/out6" 2> "$T/err" ||
+$SCAN --baseline "$T/baseline.json" > "$T/out6" 2> "$T/err" ||
   fail "rescan against the baseline exited $?: $(cat "$T/out6")"
 [ ! -s "$T/out6" ] || fail "baseline did not suppress: $(cat "$T/out6")"
-grep -q '0 new findings (5 accepted by the baseline)' "$T/err" || fail "baseline summary: $(cat "$T/err")"
+grep -q '0 new findings (5 accepted by the baseline, 0 allowed inline)' "$T/err" || fail "baseline summary: $(cat "$T/err")"
 { printf 'new header\n\n\n'; cat app/config.ini; } > "$T/moved" && cp "$T/moved" app/config.ini
-$SCAN --exclude build --baseline "$T/baseline.json" > "$T/out7" 2>/dev/null ||
+$SCAN --baseline "$T/baseline.json" > "$T/out7" 2>/dev/null ||
   fail "moved lines resurrected findings: $(cat "$T/out7")"
 printf 'retry with password=NewSecret-1357\n' >> app/service.txt
 status=0
-$SCAN --exclude build --baseline "$T/baseline.json" > "$T/out8" 2>/dev/null || status=$?
+$SCAN --baseline "$T/baseline.json" > "$T/out8" 2>/dev/null || status=$?
 [ "$status" -eq 1 ] || fail "new secret after the baseline exited $status, want 1"
 [ "$(sed 's/ (fingerprint [0-9a-f]*)$//' "$T/out8")" = \
   "app/service.txt:5:21: password-assignment: retry with password=[REDACTED:password-assignment]" ] ||
@@ -183,6 +192,24 @@ fi
 status=0
 $SCAN --format xml > /dev/null 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "unknown --format exited $status, want 2"
+status=0
+$SCAN --format sarif > /dev/null 2> "$T/err" || status=$?
+[ "$status" -eq 2 ] && grep -q -- '--report-format' "$T/err" || fail "--format sarif: $status $(cat "$T/err")"
+for bad in "--report-format xml" "--color sometimes" "--input binary" "--max-line 63" \
+           "--max-line 0" "--max-line x" "--update-baseline" "--audit-baseline" "--stdin-name="; do
+  status=0
+  # shellcheck disable=SC2086 # the words are options
+  $SCAN $bad > /dev/null 2> "$T/err" || status=$?
+  [ "$status" -eq 2 ] || fail "$bad exited $status, want 2"
+  grep -q "Try 'logmask scan --help'" "$T/err" || fail "$bad: no usage hint: $(cat "$T/err")"
+done
+# The filter refuses it at option parsing too (2, not an input error 3).
+status=0
+"$LOGMASK" --max-line 63 "$T/no-such-input" > /dev/null 2> "$T/err" || status=$?
+[ "$status" -eq 2 ] && grep -q 'at least 64' "$T/err" || fail "filter --max-line 63: $status $(cat "$T/err")"
+status=0
+$SCAN --max-line 64 app > /dev/null 2>&1 || status=$?
+[ "$status" -eq 1 ] || fail "--max-line 64 (the minimum) exited $status, want 1"
 
 # Clean tree: exit 0, nothing on stdout.
 mkdir "$T/clean" && printf 'nothing to see\n' > "$T/clean/a.txt"

@@ -14,7 +14,7 @@ cp "$T/app/.env" "$T/env.orig"
 sed -i "s/^DB_PASSWORD=.*/DB_PASSWORD=\"Other9Value-Kq2Lz8Wm\"/" "$T/app/.env"
 expect_rc 1 mon check
 [ "$(wc -l < "$T/out")" = 1 ] || fail "expected one alert: $(cat "$T/out")"
-grep -q '^{"time":"[0-9T:Z-]*","host":"[^"]*","kind":"changed","severity":"high","secret":"DB_PASSWORD","source":"'"$T"'/app/.env","detail":"[^"]*"}$' "$T/out" \
+grep -q '^{"time":"[0-9T:Z-]*","host":"[^"]*","kind":"changed","severity":"high","secret":"DB_PASSWORD","source":"'"$T"'/app/.env","detail":"[^"]*","id":"[0-9a-f]\{12\}"}$' "$T/out" \
   || fail "changed alert: $(cat "$T/out")"
 ! grep -q 'Other9Value' "$T/out" || fail "the alert shows the value"
 cp "$T/env.orig" "$T/app/.env"

@@ -11,7 +11,7 @@ EOF2
 mkdir -p "$T/audit"
 expect_rc 0 mon init
 line=$(head -1 "$T/audit/audit.log")
-echo "$line" | grep -q '^{"time":"[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]*Z","host":"[^"]*","user":"[^"]*","op":"init","secret":null,"outcome":"ok","detail":"[^"]*"}$' \
+echo "$line" | grep -q '^{"seq":1,"time":"[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]*Z","host":"[^"]*","user":"[^"]*","op":"init","secret":null,"outcome":"ok","detail":"[^"]*","prev":"0\{64\}","mac":"[0-9a-f]\{64\}"}$' \
   || fail "audit record: $line"
 
 # An expired and a recent rotated file.
@@ -30,3 +30,7 @@ ls "$T/audit" > "$T/ls"
 [ "$(stat -c %s "$T/audit/audit.log")" -lt 1500 ] || fail "audit log not rotated"
 # Nothing lost: 12 check summaries across the files.
 [ "$(cat "$T"/audit/audit.log* | grep -c '"op":"check","secret":null')" = 12 ] || fail "audit records lost"
+# The chain runs on across the rotated files (once the planted one is gone).
+rm "$T/audit/audit.log.20990101T000000Z"
+expect_rc 0 mon verify-audit
+grep -q '^audit trail intact: [0-9]* records (1 to [0-9]*) in [0-9]* files$' "$T/out" || fail "verify-audit: $(cat "$T/out" "$T/err")"

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Errors in the config, the baseline or a dotenv file name the file and
-# line, exit 2 and change nothing.
+# Errors in the configuration, the sources at init, and usage name the
+# file and line, exit 2 and change nothing.  (Sources and state going bad
+# after init are alerts: failclosed.sh, tamper.sh.)
 . "$top_srcdir/tests/setup"
 . "$top_srcdir/tests/monitor/lib.sh"
 setup_sources </dev/null
@@ -25,42 +26,43 @@ expect_rc 2 mon init
 grep -q "$CONF:4: unterminated quote" "$T/err" || fail "quote error"
 cp "$T/good.conf" "$CONF"
 
-expect_rc 0 mon init
-snapshot() { (cd "$STATE" && for f in *; do printf '%s %s\n' "$f" "$(sha256sum < "$f")"; done) ; }
-snapshot > "$T/before"
-
-# Corrupted baseline line 3.
-cp "$STATE/baseline" "$T/baseline.good"
-sed -i '3s/"fingerprint":"/"fingerprint":"zz/' "$STATE/baseline"
-snapshot > "$T/before"
-expect_rc 2 mon check
-grep -qx "logmask-monitor: $STATE/baseline:3: missing or bad field \"fingerprint\"" "$T/err" || fail "baseline error: $(cat "$T/err")"
-snapshot > "$T/after"
-cmp -s "$T/before" "$T/after" || fail "a failed check changed the state"
-sed -i '2s/.*/{"name": broken/' "$STATE/baseline"
-expect_rc 2 mon check
-grep -q "$STATE/baseline:2: not a JSON object" "$T/err" || fail "baseline JSON error: $(cat "$T/err")"
-expect_rc 2 mon status
-grep -q "$STATE/baseline:2:" "$T/err" || fail "status baseline error"
-expect_rc 2 mon accept --all --reason x
-cp "$T/baseline.good" "$STATE/baseline"
-snapshot > "$T/before"
-
-# A dotenv syntax error in a guarded file.
+# init with a source that is missing, misspelled, unreadable or does not
+# parse whole: exit 2, the source named, nothing created.
+cp "$T/good.conf" "$CONF"
+printf 'dotenv %s/app/.env.prodution\n' "$T" >> "$CONF"
+expect_rc 2 mon init
+grep -q "$CONF:4: dotenv $T/app/.env.prodution: No such file or directory" "$T/err" || fail "misspelled source: $(cat "$T/err")"
+[ ! -e "$STATE" ] || fail "a failed init created the state directory"
+cp "$T/good.conf" "$CONF"
+printf 'env NO_SUCH_VARIABLE_HERE\nsecret-file %s/secrets/nope\n' "$T" >> "$CONF"
+expect_rc 2 mon init
+grep -q "$CONF:4: env NO_SUCH_VARIABLE_HERE" "$T/err" || fail "missing env: $(cat "$T/err")"
+grep -q "$CONF:5: file $T/secrets/nope" "$T/err" || fail "missing secret file: $(cat "$T/err")"
+cp "$T/good.conf" "$CONF"
 cp "$T/app/.env" "$T/env.good"
-printf 'BROKEN="no end\n' >> "$T/app/.env"
-expect_rc 2 mon check
-grep -qx "logmask-monitor: $T/app/.env:5: unterminated double-quoted value of BROKEN" "$T/err" || fail "dotenv error: $(cat "$T/err")"
-snapshot > "$T/after"
-cmp -s "$T/before" "$T/after" || fail "a failed check changed the state"
+printf 'BROKEN = "no end\n' >> "$T/app/.env"
+expect_rc 2 mon init
+grep -q "$T/app/.env:5: unterminated double-quoted value of BROKEN" "$T/err" || fail "init dotenv error: $(cat "$T/err")"
+printf 'DB_PASSWORD=again-Zx8Lq2Nw5Kt\n' > "$T/app/.env.extra"
+cp "$T/env.good" "$T/app/.env"
+printf 'DB_PASSWORD=again-Zx8Lq2Nw5Kt\n' >> "$T/app/.env"
+expect_rc 2 mon init
+grep -q "$T/app/.env:5: DB_PASSWORD is assigned again (first on line 2)" "$T/err" || fail "init duplicate: $(cat "$T/err")"
+! grep -q 'again-Zx8' "$T/err" || fail "a value in a message"
+[ ! -e "$STATE" ] || fail "a failed init created the state directory"
 cp "$T/env.good" "$T/app/.env"
 
-# A key readable by others is refused.
-chmod 644 "$STATE/key"
-expect_rc 2 mon check
-grep -q 'accessible by group or others' "$T/err" || fail "key mode error"
-chmod 600 "$STATE/key"
-expect_rc 0 mon check
+expect_rc 0 mon init
+# accept without names, with both, without a reason, unknown names: exit 2.
+expect_rc 2 mon accept --reason x
+expect_rc 2 mon accept --all DB_PASSWORD --reason x
+expect_rc 2 mon accept DB_PASSWORD
+expect_rc 2 mon accept NO_SUCH --reason x
+grep -q "no secret named 'NO_SUCH'" "$T/err" || fail "unknown name: $(cat "$T/err")"
+expect_rc 2 mon accept --leak 0123456789ab --reason x
+grep -q "no open leak alert with id 0123456789ab" "$T/err" || fail "unknown leak: $(cat "$T/err")"
+expect_rc 2 mon accept --weak DB_PASSWORD --reason x
+grep -q "DB_PASSWORD ($T/app/.env) is not weak" "$T/err" || fail "not weak: $(cat "$T/err")"
 
 # Usage errors.
 expect_rc 2 mon

@@ -20,7 +20,7 @@ wait_for 2 grep -q '"secret":"db_root"' "$T/daemon.out"
 echo 'GET /health 200 again' >> "$T/log/app.log"
 wait_for 2 grep -q 'again' "$T/log/app.masked.log"
 
-grep -q '^{"time":"[^"]*","host":"[^"]*","kind":"leaked","severity":"critical","secret":"DB_PASSWORD","source":"'"$T"'/app/.env","detail":"guarded secret DB_PASSWORD appears in '"$T"'/log/app.log line 2","log":"'"$T"'/log/app.log","line":2,"rule":null}$' "$T/daemon.out" \
+grep -q '^{"time":"[^"]*","host":"[^"]*","kind":"leaked","severity":"critical","secret":"DB_PASSWORD","source":"'"$T"'/app/.env","detail":"guarded secret DB_PASSWORD appears in '"$T"'/log/app.log line 2","log":"'"$T"'/log/app.log","line":2,"rule":null,"id":"[0-9a-f]\{12\}"}$' "$T/daemon.out" \
   || fail "leak alert: $(cat "$T/daemon.out")"
 grep -q '"kind":"leaked","severity":"critical","secret":"db_root","source":"'"$T"'/secrets".*"line":3' "$T/daemon.out" || fail "db_root leak"
 [ "$(count_kind leaked "$T/daemon.out")" = 2 ] || fail "expected 2 leaks: $(cat "$T/daemon.out")"
@@ -33,7 +33,7 @@ done
 ! grep -qF -- "Vq8pZ2wLmN4t" "$T/log/app.masked.log" || fail "part of the secret in the masked copy"
 grep -q '"op":"leak","secret":"DB_PASSWORD","outcome":"leaked"' "$STATE/audit.log" || fail "leak not audited"
 expect_rc 1 mon status
-grep -q 'leaked *DB_PASSWORD' "$T/out" || fail "status lacks the leak: $(cat "$T/out")"
+grep -q 'leaked  *[0-9a-f]\{12\}  *DB_PASSWORD' "$T/out" || fail "status lacks the leak: $(cat "$T/out")"
 
 # A change of a secret is seen by inotify; the new value is guarded too.
 sed -i "s/^DB_PASSWORD=.*/DB_PASSWORD=\"Nw5Tq8Lz3Kx7Vb2Rm9Hs\"/" "$T/app/.env"
@@ -51,3 +51,11 @@ DAEMON_PID=
 [ "$rc" = 0 ] || fail "SIGTERM exit status $rc"
 grep -q "\"log\":\"$T/log/app.log\".*\"offset\":$(wc -c < "$T/log/app.log"),\"line\":5" "$STATE/offsets" || fail "offsets: $(cat "$STATE/offsets")"
 assert_state_clean Nw5Tq8Lz3Kx7Vb2Rm9Hs
+
+# Saved positions edited to skip lines: a tampered alert, and every log is
+# read again from its beginning (the leaks are found again).
+sed -i 's/"offset":[0-9]*/"offset":999999/' "$STATE/offsets"
+start_daemon
+wait_for 3 grep -q '"kind":"tampered","severity":"critical","secret":null,"source":"'"$STATE"'/offsets"' "$T/daemon.out"
+wait_for 3 grep -q '"kind":"leaked","severity":"critical","secret":"db_root".*"line":3,' "$T/daemon.out"
+stop_daemon

@@ -9,11 +9,15 @@ BASE="--no-default-rules --rules $RULES --log $T/diag.log"
 R='[REDACTED:rsyslog-test-password]'
 CLEAN='{"$!":{"logmask":{"ok":1,"masked":0}}}'
 
-# run NAME [OPTIONS...]: stdin -> $T/NAME.out; stderr must stay empty
+# run NAME [OPTIONS...]: stdin -> $T/NAME.out, with the per-message check
+# ("check":"LEN:HASH", tested on its own below) kept in $T/NAME.checks and
+# taken out of the replies; stderr must stay empty
 run() {
   name=$1; shift
-  "$H" $BASE "$@" >"$T/$name.out" 2>"$T/$name.err" || fail "$name: exit $?"
+  "$H" $BASE "$@" >"$T/$name.raw" 2>"$T/$name.err" || fail "$name: exit $?"
   [ ! -s "$T/$name.err" ] || fail "$name: wrote to stderr"
+  sed -n 's/.*,"check":"\([0-9]*:[0-9]*\)".*/\1/p' "$T/$name.raw" >"$T/$name.checks"
+  sed 's/,"check":"[0-9]*:[0-9]*"//' "$T/$name.raw" >"$T/$name.out"
 }
 # same NAME: compares $T/NAME.out with $T/NAME.exp
 same() {
@@ -66,11 +70,10 @@ printf '<13>Nov 29 00:00:00 host tag: password=raw123\n' | run raw --input rawms
 printf '{"rawmsg":"<13>Nov 29 00:00:00 host tag: password=%s","$!":{"logmask":{"ok":1,"masked":1}}}\n' "$R" >"$T/raw.exp"
 same raw
 
-# --- fulljson: msg masked, bad input withheld, NUL kept, SD params ---
+# --- fulljson: msg masked, bad input withheld, NUL kept ---
+W='{"msg":"[logmask: withheld]","syslogtag":"-","procid":"-","msgid":"-","structured-data":"-","$!":{"logmask":{"ok":0,"error":"bad-input"}}}'
 cat >"$T/json.in" <<'IN'
 { "msg": " a password=js0n-secret", "rawmsg": "<13>x: a password=js0n-secret", "structured-data": "-", "$!": null }
-{ "msg": "clean", "structured-data": "[ex@1 password=\"s3cr3t-v4lue\" user=\"bob\"][timeQuality tzKnown=\"1\"]" }
-{ "msg": "q", "structured-data": "[ex@1 password=\"a\\\"b]c\"]" }
 { "msg": "a\u0000 password=afternul" }
 not json
 [ "msg" ]
@@ -78,20 +81,75 @@ not json
 { "msg": "one" }{ "msg": "two" }
 { "nested": { "msg": "password=inner1" }, "msg": "outer" }
 IN
-run json --input fulljson --sd-keys <"$T/json.in"
+run json --input fulljson <"$T/json.in"
 {
   printf '{"msg":" a password=%s","$!":{"logmask":{"ok":1,"masked":1}}}\n' "$R"
-  printf '{"structured-data":"[ex@1 password=\\"%s\\" user=\\"bob\\"][timeQuality tzKnown=\\"1\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
-    '[REDACTED:rsyslog-test-password\\]'
-  printf '{"structured-data":"[ex@1 password=\\"%s\\\\\\"b\\\\]c\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
-    '[REDACTED:rsyslog-test-password\\]'
   printf '{"msg":"a\\u0000 password=%s","$!":{"logmask":{"ok":1,"masked":1}}}\n' "$R"
-  for i in 1 2 3 4; do
-    printf '%s\n' '{"msg":"[logmask: withheld]","structured-data":"-","$!":{"logmask":{"ok":0,"error":"bad-input"}}}'
-  done
+  for i in 1 2 3 4; do printf '%s\n' "$W"; done
   printf '%s\n' "$CLEAN"
 } >"$T/json.exp"
 same json
+
+# --- fulljson, structured data: parsed and masked by the library's syslog
+# handler (escapes \" \\ \] kept, sensitive names masked whole), so a value
+# with an escaped quote or a backslash before its closing quote is one value
+# (the helper's own parser once split session="abc\"..." at the escape) ---
+cat >"$T/sd.in" <<'IN'
+{ "msg": "clean", "structured-data": "[ex@1 password=\"s3cr3t-v4lue\" user=\"bob\"][timeQuality tzKnown=\"1\"]" }
+{ "msg": "q", "structured-data": "[ex@1 password=\"a\\\"b]c\"]" }
+{ "msg": "q", "structured-data": "[ex@1 session=\"abc\\\"def-sessleak\" path=\"C:\\\\temp\" user=\"bob\"]" }
+{ "msg": "q", "structured-data": "[ex@1 path=\"C:\\\\\" note=\"password=after-bs1\"]" }
+{ "msg": "q", "structured-data": "[ex@1 path=\"C:\\\\temp\\\\\" user=\"bob\"]" }
+{ "msg": "q", "structured-data": "[bad password=unquoted-sd1" }
+{ "msg": "q", "structured-data": "-" }
+IN
+run sd --input fulljson --sd-keys <"$T/sd.in"
+{
+  printf '{"structured-data":"[ex@1 password=\\"%s\\" user=\\"bob\\"][timeQuality tzKnown=\\"1\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
+    '[REDACTED:rsyslog-test-password\\]'
+  printf '{"structured-data":"[ex@1 password=\\"%s\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
+    '[REDACTED:rsyslog-test-password\\]'
+  printf '{"structured-data":"[ex@1 session=\\"%s\\" path=\\"C:\\\\\\\\temp\\" user=\\"bob\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
+    '[REDACTED:syslog-sensitive-key\\]'
+  printf '{"structured-data":"[ex@1 path=\\"C:\\\\\\\\\\" note=\\"password=%s\\"]","$!":{"logmask":{"ok":1,"masked":1}}}\n' \
+    '[REDACTED:rsyslog-test-password\\]'
+  printf '%s\n' "$CLEAN"
+  printf '{"structured-data":"[bad password=%s","$!":{"logmask":{"ok":1,"masked":1}}}\n' "$R"
+  printf '%s\n' "$CLEAN"
+} >"$T/sd.exp"
+same sd
+! grep -q 'sessleak\|after-bs1\|s3cr3t\|unquoted-sd1' "$T/sd.out" || fail "sd: a secret leaked"
+
+# --- fulljson, TAG: a sender without a tag puts its first word in TAG;
+# TAG and MSG are masked as templates write them (TAG, then MSG) ---
+cat >"$T/tag.in" <<'IN'
+{ "msg": " user=bob", "syslogtag": "password=tagleak1" }
+{ "msg": " tagleak2", "syslogtag": "secret:" }
+{ "msg": " clean", "syslogtag": "app[12]:" }
+{ "msg": "clean", "syslogtag": "app", "hostname": "password=hostleak3", "procid": "password=pidleak4", "msgid": "-" }
+{ "msg": "clean", "syslogtag": "app", "app-name": "password=appleak5" }
+IN
+run tag --input fulljson <"$T/tag.in"
+{
+  printf '{"syslogtag":"password=%s","$!":{"logmask":{"ok":1,"masked":1}}}\n' "$R"
+  printf '{"msg":" %s","$!":{"logmask":{"ok":1,"masked":1}}}\n' '[REDACTED:rsyslog-test-colon]'
+  printf '%s\n' "$CLEAN"
+  printf '{"hostname":"password=%s","procid":"password=%s","$!":{"logmask":{"ok":1,"masked":2}}}\n' "$R" "$R"
+  printf '%s\n' '{"msg":"[logmask: withheld]","syslogtag":"-","procid":"-","msgid":"-","structured-data":"-","$!":{"logmask":{"ok":0,"error":"app-name"}}}'
+} >"$T/tag.exp"
+same tag
+! grep -q 'leak' "$T/tag.out" || fail "tag: a secret leaked"
+
+# --- the check binds each reply to its message: LEN:HASH of the text
+# received, HASH as rsyslog's hash32() (values computed by rsyslogd) ---
+printf ' login password=hunter2x ok\n\n' | run check1
+printf '27:1049432267\n0:0\n' >"$T/check1.exp"
+cmp -s "$T/check1.exp" "$T/check1.checks" || fail "check: $(cat "$T/check1.checks")"
+printf '{ "msg": " login password=hunter2x ok", "syslogtag": "x:" }\n' | run check2 --input fulljson
+cmp -s "$T/check1.exp" "$T/check2.checks" 2>/dev/null || [ "$(cat "$T/check2.checks")" = 27:1049432267 ] ||
+  fail "check (fulljson): $(cat "$T/check2.checks")"
+[ "$(wc -l <"$T/msg.checks")" -eq 7 ] || fail "msg: not every ok reply carries a check"
+! grep -q '"ok":0.*check' "$T/overlong.raw" "$T/json.raw" || fail "a withheld reply carries a check"
 
 # --- known literals ---
 printf 'Tr0ub4dor-and-3\n' >"$T/lit"
@@ -118,6 +176,7 @@ rc=$?
 printf 'a\nCRASH here\nnever read\n' | "$H" $BASE --test-crash-on CRASH >"$T/crash.out" 2>"$T/crash.err"
 rc2=$?
 set -e
+sed -i 's/,"check":"[0-9]*:[0-9]*"//' "$T/hang.out" "$T/crash.out"
 [ "$rc" -eq 75 ] || fail "hang: exit $rc, not 75"
 { printf '%s\n' "$CLEAN"; printf '%s\n' '{"msg":" [logmask: withheld]","$!":{"logmask":{"ok":0,"error":"timeout"}}}'; } >"$T/hang.exp"
 same hang

@@ -4,7 +4,8 @@
 RSYSLOGD=${RSYSLOGD:-/usr/sbin/rsyslogd}
 [ -x "$RSYSLOGD" ] || { echo "SKIP: rsyslogd not installed"; exit 77; }
 need logger
-HELPER="$top_builddir/contrib/rsyslog/logmask-rsyslog"
+need bash
+HELPER="${LOGMASK_RSYSLOG:-$top_builddir/contrib/rsyslog/logmask-rsyslog}"
 [ -x "$HELPER" ] || fail "$HELPER not built"
 RULES="$top_srcdir/tests/rsyslog/test.rules"
 R='[REDACTED:rsyslog-test-password]'
@@ -61,4 +62,34 @@ wait_lines() {
 # same EXPECTED ACTUAL
 same() {
   cmp "$1" "$2" >/dev/null || { diff "$1" "$2" >&2 || true; fail "$2 differs from $1"; }
+}
+
+MODULE="${MMLOGMASK_SO:-$top_builddir/contrib/rsyslog/.libs/mmlogmask.so}"
+
+# shipped NAME: contrib/rsyslog/NAME, the configuration as shipped, made
+# private to $T: files, socket and port under $T (imtcp on 127.0.0.1, its
+# port in $T/port), helper and module from the build tree, the test rules;
+# rsyslogd's own messages to $T/internal.log.  Written to stdout.
+shipped() {
+  sed -e "s|/var/log/remote/|$T/|g" -e "s|/var/log/|$T/|g" -e "s|/run/logmask/|$T/|g" \
+      -e "s|/usr/local/bin/logmask-rsyslog|$HELPER --no-default-rules --rules $RULES|g" \
+      -e "s|module(load=\"mmlogmask\")|module(load=\"$MODULE\")|" \
+      -e "s|port=\"514\"|address=\"127.0.0.1\" port=\"0\" listenPortFileName=\"$T/port\"|" \
+      -e "s|action(type=\"mmlogmask\"|action(type=\"mmlogmask\" nodefaultrules=\"on\" rules=\"$RULES\"|" \
+      "$top_srcdir/contrib/rsyslog/$1"
+  printf 'global(workDirectory="%s" processInternalMessages="on")\naction(type="omfile" file="%s/internal.log")\n' "$T" "$T"
+}
+
+# send_tcp FILE: the file's lines, as they are, over one TCP connection to
+# the imtcp input on $T/port (LF framing)
+send_tcp() {
+  bash -c 'cat "$1" >"/dev/tcp/127.0.0.1/$2"' send_tcp "$1" "$(cat "$T/port")"
+}
+
+# no_leak PATTERN FILE...: none of the files that exist holds PATTERN
+no_leak() {
+  pat=$1; shift
+  for f in "$@"; do
+    [ ! -f "$f" ] || ! grep -q -- "$pat" "$f" || { grep -- "$pat" "$f" >&2; fail "a secret reached $f"; }
+  done
 }

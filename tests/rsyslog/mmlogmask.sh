@@ -6,7 +6,7 @@
 # counters reported by impstats, and a bad rule path refused at load.
 # Skipped (77) when the module was not built (--with-rsyslog-source).
 . "$top_srcdir/tests/setup"
-MODULE="$top_builddir/contrib/rsyslog/.libs/mmlogmask.so"
+MODULE="${MMLOGMASK_SO:-$top_builddir/contrib/rsyslog/.libs/mmlogmask.so}"
 [ -f "$MODULE" ] || { echo "SKIP: mmlogmask not built (configure --with-rsyslog-source)"; exit 77; }
 . "$top_srcdir/tests/rsyslog/lib.sh"
 

@@ -98,10 +98,21 @@ START_TEST(json_sensitive_value_types) {
   lm_masker *m = fmt_masker(set, "json");
   ASSERT_JSON(m, "{\"pin\":1,\"token\":123456}", "{\"pin\":1,\"token\":\"" K "\"}");
   ASSERT_JSON(m, "{\"token\":-1.5e3 }", "{\"token\":\"" K "\" }");
+  /* a container under a sensitive key keeps its shape: each value in it
+   * is masked (a number as a string), one byte or an empty one is none */
   ASSERT_JSON(m, "{\"credentials\":{\"user\":\"bob\",\"pw\":[1,{\"a\":\"b\"}]},\"x\":2}",
-              "{\"credentials\":\"" K "\",\"x\":2}");
-  ASSERT_JSON(m, "{\"cookie\":[\"a=1\",\"b=2\"]}", "{\"cookie\":\"" K "\"}");
-  ASSERT_JSON(m, "{\"cookie\":[]}", "{\"cookie\":\"" K "\"}");
+              "{\"credentials\":{\"user\":\"" K "\",\"pw\":[\"" K "\",{\"a\":\"b\"}]},\"x\":2}");
+  ASSERT_JSON(m, "{\"cookie\":[\"a=1\",\"b=2\"]}", "{\"cookie\":[\"" K "\",\"" K "\"]}");
+  ASSERT_JSON(m, "{\"cookie\":[]}", "{\"cookie\":[]}");
+  ASSERT_JSON(m, "{\"token\":{\"a\":{\"b\":\"deep1secret\"}}}",
+              "{\"token\":{\"a\":{\"b\":\"" K "\"}}}");
+  /* members that name or describe the secret, and placeholders, stay */
+  ASSERT_JSON(m, "{\"secret\":{\"secretName\":\"db-credentials\",\"optional\":false}}",
+              "{\"secret\":{\"secretName\":\"db-credentials\",\"optional\":false}}");
+  ASSERT_JSON(m, "{\"db.password\":{\"value\":\"******\",\"origin\":\"env DB\"}}",
+              "{\"db.password\":{\"value\":\"******\",\"origin\":\"env DB\"}}");
+  ASSERT_JSON(m, "{\"token\":{\"type\":\"Bearer\",\"value\":\"abc9XYZ123qq\"}}",
+              "{\"token\":{\"type\":\"Bearer\",\"value\":\"" K "\"}}");
   /* nothing to hide: null, booleans, empty, an earlier mask, a template */
   const char *kept[] = {"{\"token\":null}", "{\"token\":true}", "{\"password\":false}",
                         "{\"password\":\"\"}", "{\"password\":\"" K "\"}",
@@ -336,6 +347,27 @@ START_TEST(logfmt_pairs) {
 }
 END_TEST
 
+START_TEST(logfmt_benign_values) {
+  /* labels alone (no rules) */
+  lm_ruleset *set = fmt_keys_set();
+  lm_masker *k = fmt_masker(set, "logfmt");
+  /* what a sensitive key may hold without a secret: its own name or word,
+   * a file path, a template, an identifier of code; a password that only
+   * looks dotted is still one */
+  ASSERT_MASK(k, "password=password, credential=credential secret_key=secret",
+              "password=password, credential=credential secret_key=secret");
+  ASSERT_MASK(k, "GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json",
+              "GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json");
+  ASSERT_MASK(k, "db_password={{ .Values.db_password }}", "db_password={{ .Values.db_password }}");
+  ASSERT_MASK(k, "auth_password=settings.EMAIL_HOST_PASSWORD,",
+              "auth_password=settings.EMAIL_HOST_PASSWORD,");
+  ASSERT_MASK(k, "password=eTHh.lXREsG", "password=[REDACTED:logfmt-sensitive-key]");
+  ASSERT_MASK(k, "token=/x", "token=[REDACTED:logfmt-sensitive-key]");
+  lm_masker_free(k);
+  lm_ruleset_free(set);
+}
+END_TEST
+
 START_TEST(syslog_5424) {
   lm_ruleset *set = fmt_set(NULL, NULL);
   lm_masker *m = fmt_masker(set, "syslog");
@@ -436,6 +468,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, json_mask_styles);
   tcase_add_test(tc, keys_configurable);
   tcase_add_test(tc, logfmt_pairs);
+  tcase_add_test(tc, logfmt_benign_values);
   tcase_add_test(tc, syslog_5424);
   tcase_add_test(tc, syslog_3164);
   tcase_add_test(tc, auto_mixed_stream);
