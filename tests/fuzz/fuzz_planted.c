@@ -330,7 +330,7 @@ static void make_plant(src *s, plant *p)
 enum shape {
   S_TEXT, S_JSON, S_JSON_NESTED, S_JSON_NAMEVALUE, S_JSON_LENIENT, S_JSON_IN_STRING,
   S_LOGFMT, S_SYSLOG3164, S_SYSLOG5424, S_URL, S_DOCKER, S_CRI,
-  S_JSON_STRINGS,  /* known failing: an array of strings (golden/struct-json-arrays) */
+  S_JSON_STRINGS,  /* an array of strings */
   S_MONOLOG,       /* JSON between a prefix and a suffix (Monolog) */
   NSHAPE
 };
@@ -348,8 +348,6 @@ static int shape_has_pairs(int shape)
 
 static int shape_known_failing(int shape, int family)
 {
-  if (shape == S_JSON_STRINGS)
-    return 1;
   /* JSON between a prefix and a suffix (golden/prefixed-json-suffix) */
   if (shape == S_MONOLOG && family == F_SENSITIVE_KEY)
     return 1;
@@ -641,7 +639,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r->first = lines;
     if (r->p.family == F_PEM && (r->shape == S_TEXT || r->shape == S_DOCKER ||
                                  r->shape == S_CRI || r->shape == S_SYSLOG3164 ||
-                                 r->shape == S_SYSLOG5424 || r->shape == S_JSON_STRINGS)) {
+                                 r->shape == S_SYSLOG5424)) {
       /* one line of the shape per line of the block */
       const char *b = r->p.block.d, *end = b + r->p.block.len;
       while (b < end) {
