@@ -10,7 +10,8 @@ if [ "${1:-}" = "--deps" ]; then
     pkg-config libpcre2-dev libyajl-dev zlib1g-dev libssl-dev check \
     rsyslog bsdutils perl python3 ripgrep openssl time clang libclang-rt-14-dev \
     debhelper lintian adduser systemd-journal-remote logrotate luajit \
-    python3-dev python3-setuptools python3-pip python3-django python3-pythonjsonlogger \
+    python3-dev python3-setuptools python3-pip python3-wheel python3-all-dev dh-python \
+    python3-django python3-pythonjsonlogger \
     systemd \
     git python3-yaml python3-jsonschema pre-commit
 fi

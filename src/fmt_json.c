@@ -199,8 +199,11 @@ static int pair_view(jctx *c, const char *key, size_t klen, const lm_view *val) 
 /* Whether some member's key holds a keyword or reaches one into its value
  * (then the object's view is worth reading). */
 static int keys_hold_keyword(jctx *c, const frame *f) {
-  if (c->env->names)
-    return 1; /* a keyword's own name stands as a key somewhere */
+  /* an occurrence starting in a key (quotes and ':' included) */
+  if (c->raw_at >= 0)
+    for (size_t i = 0; i < f->nmem; i++)
+      if (hit_starts_in(c, f->mem[i].ka - 1, f->mem[i].v.a))
+        return 1;
   if (f->path_len) {
     /* the view's made-up path prefix (`data.` of a Secret's map) */
     char prefix[PATH_MAX_LEN + 1];
@@ -209,16 +212,16 @@ static int keys_hold_keyword(jctx *c, const frame *f) {
     if (lm_fmt_has_keyword(c->env, prefix, f->path_len + 1u))
       return 1;
   }
+  /* where a keyword's own name stands as a key in the line (`pwd` of a
+   * keyword `pwd=`), or the record is not the line's bytes: each pair as
+   * the view will write it */
+  if (c->raw_at >= 0 && !c->env->names)
+    return 0;
   for (size_t i = 0; i < f->nmem; i++) {
     const jmember *mb = &f->mem[i];
-    if (c->raw_at >= 0) {
-      /* an occurrence starting in the key (quotes and ':' included) */
-      if (hit_starts_in(c, mb->ka - 1, mb->v.a))
-        return 1;
-    } else if (lm_fmt_text_has_keyword(c->env, c->rec->text + mb->ka, mb->kb - mb->ka,
-                                       c->rec->text + mb->v.a, mb->v.b - mb->v.a)) {
+    if (lm_fmt_text_has_keyword(c->env, c->rec->text + mb->ka, mb->kb - mb->ka,
+                                c->rec->text + mb->v.a, mb->v.b - mb->v.a))
       return 1;
-    }
   }
   return 0;
 }

@@ -73,6 +73,10 @@ static int structured_data(lm_fmt_env *env, const lm_view *rec, size_t *i, int a
       j++;
     if (j == *i + 1)
       return -1;
+    /* names are structure, but a known secret written there is masked
+     * all the same (with the bytes a name cannot hold replaced) */
+    if (add && lm_region_add_view(lc, rec, *i + 1, j, LM_REG_CONTENT, LM_ESC_NAME))
+      return -2;
     while (j < len && l[j] == ' ') {
       size_t ns = ++j;
       while (j < len && l[j] != '=' && l[j] != ' ' && l[j] != ']' && l[j] != '"')
@@ -80,6 +84,8 @@ static int structured_data(lm_fmt_env *env, const lm_view *rec, size_t *i, int a
       if (j == ns || j + 1 >= len || l[j] != '=' || l[j + 1] != '"')
         return -1;
       size_t ne = j, vs = j + 2;
+      if (add && lm_region_add_view(lc, rec, ns, ne, LM_REG_CONTENT, LM_ESC_NAME))
+        return -2;
       for (j = vs; j < len && l[j] != '"'; j++)
         if (l[j] == '\\')
           j++;
@@ -120,7 +126,7 @@ static int structured_data(lm_fmt_env *env, const lm_view *rec, size_t *i, int a
     }
     *i = j + 1;
   }
-  /* brackets, names, '=' and quotes never change */
+  /* brackets, '=' and quotes never change */
   if (add && lm_region_add_view(lc, rec, sd_start, *i, LM_REG_STRUCT, 0))
     return -2;
   return 0;

@@ -44,14 +44,14 @@ int lm_is_placeholder(const char *s, size_t len) LM_HIDDEN;
 
 /* ---- bare values (value.c) ---- */
 /* End of a bare (unquoted) value starting at text[s], as its context
- * delimits it (see `value-end: token` in logmask-rules(5)); `e` is where
- * the rule's regex ended it. */
-size_t lm_value_end(const char *text, size_t len, size_t s, size_t e) LM_HIDDEN;
+ * delimits it (see `value-end: token` in logmask-rules(5)), whatever the
+ * rule's regex took. */
+size_t lm_value_end(const char *text, size_t len, size_t s) LM_HIDDEN;
 /* 1 when the bare value text[s..e) is code rather than a secret: a
  * variable or template reference, an attribute path, a call, an
  * identifier naming the secret (`raw_password`) or repeating its key;
  * with `code` set (source files) any identifier without digits too. */
-int lm_value_is_code(const char *text, size_t len, size_t s, size_t e, int code) LM_HIDDEN;
+int lm_value_is_code(const char *text, size_t s, size_t e, int code) LM_HIDDEN;
 /* 1 when the line carries an inline allow marker (logmask:allow, ...);
  * 2 when it marks the next line (pragma: allowlist nextline secret). */
 int lm_allow_marker(const char *text, size_t len) LM_HIDDEN;

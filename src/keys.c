@@ -358,7 +358,7 @@ int lm_key_value_is_benign(const char *key, size_t klen, const char *v, size_t n
   while (n > 1 && (v[n - 1] == ',' || v[n - 1] == ';'))
     n--;
   return lm_key_value_is_placeholder(v, n) || word_of_key(key, klen, v, n) ||
-         file_path(v, n) || (code && lm_value_is_code(v, n, 0, n, 0));
+         file_path(v, n) || (code && lm_value_is_code(v, 0, n, 0));
 }
 
 /* Every sensitive key name, normalised, as written before the byte that

@@ -90,6 +90,11 @@ static int escape_into(lm_buf *out, const char *s, size_t n, int esc) {
     return lm_json_escape(out, s, n);
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
+    if (esc == LM_ESC_NAME) {
+      if (lm_buf_putc(out, c == '=' || c == ']' || c == '"' || c == ' ' ? '_' : c))
+        return -1;
+      continue;
+    }
     if ((c == '"' || c == '\\' || (c == ']' && esc == LM_ESC_SD)) && lm_buf_putc(out, '\\'))
       return -1;
     if (lm_buf_putc(out, c))
@@ -107,7 +112,7 @@ static int unescape_into(lm_buf *out, const char *s, size_t n, int esc, lm_maske
     return lm_buf_append(out, m->dec.data ? m->dec.data : "", m->dec.len);
   }
   for (size_t i = 0; i < n; i++) {
-    if (s[i] == '\\' && i + 1 < n &&
+    if (esc != LM_ESC_NAME && s[i] == '\\' && i + 1 < n &&
         (s[i + 1] == '"' || s[i + 1] == '\\' || (esc == LM_ESC_SD && s[i + 1] == ']')))
       i++;
     if (lm_buf_putc(out, s[i]))

@@ -246,7 +246,7 @@ static int accept_secret(lm_masker *m, const lm_rule *r, const char *text, size_
   if (r->check != LM_CHECK_NONE && !lm_check_run(r->check, sec, n))
     return 0;
   if (r->value_end == LM_VALUE_END_TOKEN && !(s > 0 && is_quote(text[s - 1])) &&
-      lm_value_is_code(text, len, s, e, m->input == LM_INPUT_CODE))
+      lm_value_is_code(text, s, e, m->input == LM_INPUT_CODE))
     return 0;
   return 1;
 }
@@ -298,7 +298,7 @@ int lm_rule_matches(lm_masker *m, uint32_t ri, const lm_view *v, lm_found_fn fn,
     }
     if (r->value_end == LM_VALUE_END_TOKEN && e > s && !is_quote(text[s]) &&
         !(s > 0 && is_quote(text[s - 1])))
-      e = lm_value_end(text, len, s, e);
+      e = lm_value_end(text, len, s);
     if (v->nmembers)
       clip_to_member(v, &s, &e);
     if (e > s && accept_secret(m, r, text, len, s, e) && fn(ctx, s, e))

@@ -23,7 +23,8 @@ struct lm_suffix {
   uint8_t cls[256];
   uint32_t nclass;
   uint32_t nnodes;
-  uint32_t *next;         /* nnodes * nclass; 0 = no child (the root is no child) */
+  uint16_t *next;         /* nnodes * nclass; 0 = no child (the root is no child);
+                             16 bits keep the table in the first-level cache */
   uint8_t *final;         /* per node: a whole name ends here */
   uint8_t last[256];      /* bytes a name can end with, and the separators */
 };
@@ -98,13 +99,15 @@ int lm_suffix_build(lm_suffix *s) {
   s->final = calloc(maxnodes, 1);
   if (!s->next || !s->final)
     return -1;
+  if (maxnodes > UINT16_MAX)
+    return -1; /* thousands of names: more than any key list holds */
   uint32_t nodes = 1;
   for (size_t i = 0; i < s->nnames; i++) {
     uint32_t at = 0;
     for (size_t j = s->names[i].len; j-- > 0;) {
-      uint32_t *slot = &s->next[(size_t)at * nc + s->cls[s->names[i].bytes[j]]];
+      uint16_t *slot = &s->next[(size_t)at * nc + s->cls[s->names[i].bytes[j]]];
       if (!*slot)
-        *slot = nodes++;
+        *slot = (uint16_t)nodes++;
       at = *slot;
     }
     s->final[at] = 1;

@@ -55,7 +55,7 @@ static int field_follows(const char *t, size_t len, size_t i) {
   return letters >= 2;
 }
 
-size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
+size_t lm_value_end(const char *t, size_t len, size_t s) {
   size_t kend, ks = key_start(t, s, &kend);
   char before = ks > 0 ? t[ks - 1] : 0;
   /* a query string: ?k=v&k2=v2 (and ;-separated matrix parameters) */
@@ -70,7 +70,9 @@ size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
     unsigned char c = (unsigned char)t[i];
     if (is_blank_or_quote(c) || c == '<')
       break;
-    if ((c == '&' || c == '#') && query)
+    /* (a '#' would start a URL's fragment, but a logged request carries
+     * none: there it is a byte of the value, and a value cut at it leaks) */
+    if (c == '&' && query)
       break;
     if ((c == '@' || c == '/') && userinfo)
       break;
@@ -97,8 +99,6 @@ size_t lm_value_end(const char *t, size_t len, size_t s, size_t e) {
         depth[k]--;
     }
   }
-  /* sentence punctuation glued to the end is not part of the value */
-  (void)e;
   return i > s ? i : s;
 }
 
@@ -177,8 +177,7 @@ static int dotted_names(const char *v, size_t n) {
   return 1;
 }
 
-int lm_value_is_code(const char *t, size_t len, size_t s, size_t e, int code) {
-  (void)len;
+int lm_value_is_code(const char *t, size_t s, size_t e, int code) {
   const char *v = t + s;
   size_t n = e - s;
   if (n == 0)

@@ -27,7 +27,9 @@
 /* How a mask is written where it lands. */
 enum { LM_ESC_JSON = 1, /* inside a JSON string: RFC 8259 escapes, valid UTF-8 */
        LM_ESC_QUOTED,   /* inside a logfmt "...": \" and \\ */
-       LM_ESC_SD };     /* inside an RFC 5424 PARAM-VALUE: \" \\ \] */
+       LM_ESC_SD,       /* inside an RFC 5424 PARAM-VALUE: \" \\ \] */
+       LM_ESC_NAME };   /* an RFC 5424 SD-ID or PARAM-NAME: no escapes, so
+                           the bytes it cannot hold (= ] " blank) become _ */
 #define LM_ESC_MAX 4    /* records nested deeper are not parsed */
 
 typedef struct lm_escs {

@@ -60,7 +60,8 @@ static int track_json(lm_masker *m, lm_track *t, const char *s, size_t len, int 
     switch (c) {
     case '"':
       t->in_str = 1;
-      t->is_key = t->depth && t->stack[t->depth - 1] == '{' && t->want_key;
+      t->is_key = t->depth && t->depth <= sizeof t->stack && t->stack[t->depth - 1] == '{' &&
+                  t->want_key;
       if (t->is_key) {
         t->keylen = 0;
       } else if (t->sens_next && !t->sens_depth) {

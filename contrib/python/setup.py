@@ -11,7 +11,8 @@ Two ways to find the library:
   linker's default directories is recorded as the run path too.
 
 LOGMASK_WERROR=1 turns compiler warnings into errors (the project's own
-build uses it).
+build uses it); LOGMASK_RPATH=no leaves the build tree's run path out
+(debian/rules, whose package links the system's liblogmask.so.0).
 """
 import os
 import re
@@ -58,7 +59,10 @@ def from_build_tree(build):
     }
     if os.path.exists(shared):
         opts["library_dirs"] = [libs]
-        opts["runtime_library_dirs"] = [libs]
+        # the build tree as run path, so nothing needs installing; not for a
+        # package (LOGMASK_RPATH=no), whose library is the system's
+        if os.environ.get("LOGMASK_RPATH", "yes") != "no":
+            opts["runtime_library_dirs"] = [libs]
         opts["libraries"] = ["logmask"]
     elif os.path.exists(static):
         # a --disable-shared build (the sanitizer build): the archive and

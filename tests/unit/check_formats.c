@@ -368,6 +368,22 @@ START_TEST(logfmt_benign_values) {
 }
 END_TEST
 
+START_TEST(sd_names_hold_literals) {
+  /* a known secret written into structure (an SD-ID, a PARAM-NAME) is
+   * masked there too, the bytes a name cannot hold replaced */
+  lm_ruleset *set = lm_ruleset_new();
+  ck_assert_int_eq(lm_ruleset_add_literal(set, "k", "QZXWVKJYQPLMNBGH", 16), LM_OK);
+  ck_assert_int_eq(lm_ruleset_compile(set), LM_OK);
+  lm_masker *m = fmt_masker(set, "syslog");
+  ASSERT_MASK(m, "<165>1 2003-10-11T22:14:15Z host app 12 ID47 [ex@1 passQZXWVKJYQPLMNBGHd=\"v\"] msg",
+              "<165>1 2003-10-11T22:14:15Z host app 12 ID47 [ex@1 pass[REDACTED:k_d=\"v\"] msg");
+  ASSERT_MASK(m, "<165>1 2003-10-11T22:14:15Z host app 12 ID47 [QZXWVKJYQPLMNBGH a=\"v\"] msg",
+              "<165>1 2003-10-11T22:14:15Z host app 12 ID47 [[REDACTED:k_ a=\"v\"] msg");
+  lm_masker_free(m);
+  lm_ruleset_free(set);
+}
+END_TEST
+
 START_TEST(syslog_5424) {
   lm_ruleset *set = fmt_set(NULL, NULL);
   lm_masker *m = fmt_masker(set, "syslog");
@@ -469,6 +485,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, keys_configurable);
   tcase_add_test(tc, logfmt_pairs);
   tcase_add_test(tc, logfmt_benign_values);
+  tcase_add_test(tc, sd_names_hold_literals);
   tcase_add_test(tc, syslog_5424);
   tcase_add_test(tc, syslog_3164);
   tcase_add_test(tc, auto_mixed_stream);
