@@ -60,6 +60,7 @@ struct parallel {
   const lm_ruleset *set;
   size_t context_lines;
   size_t max_line, overlap;
+  size_t job_size; /* bytes per job: CHUNK, smaller only in tests */
   unsigned nworkers;
   struct worker *workers;
   struct job *slots;
@@ -185,6 +186,16 @@ struct parallel *parallel_new(const lm_ruleset *set, const char *format, unsigne
   p->context_lines = lm_ruleset_context_lines(set);
   p->max_line = max_line;
   p->overlap = overlap;
+  /* Tests set LOGMASK_TEST_JOB_SIZE (1: one line a job) to put a job cut
+   * at every line, where -j N must still equal -j 1. */
+  p->job_size = CHUNK;
+  const char *test_size = getenv("LOGMASK_TEST_JOB_SIZE");
+  if (test_size && *test_size) {
+    char *end;
+    unsigned long v = strtoul(test_size, &end, 10);
+    if (*end == '\0' && v >= 1 && v < CHUNK)
+      p->job_size = v;
+  }
   /* Output goes in input order, so one slow job holds up the ones after
    * it; four queued jobs per worker keep the others busy meanwhile (two
    * left workers idle 15 % of the time). */
@@ -432,7 +443,10 @@ static int read_some(struct parallel *p, const struct input_config *cfg, const c
       return -3;
     if (ready == 0 || !fds[0].revents)
       continue;
-    ssize_t got = read(fd, job->in.data + job->in.len, job->in.cap - job->in.len);
+    size_t want = job->in.cap - job->in.len;
+    if (p->job_size < CHUNK && want > p->job_size)
+      want = p->job_size;
+    ssize_t got = read(fd, job->in.data + job->in.len, want);
     if (got < 0 && errno == EINTR)
       continue;
     if (got < 0) {
@@ -462,13 +476,13 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
       goto oom;
     carry.len = 0;
     job->end_last_line = 0;
-    /* Fill the job with at least CHUNK bytes, up to a line end; or hand
+    /* Fill the job with at least job_size bytes, up to a line end; or hand
      * it over with the lines it has once its first complete line has
      * waited HANDOFF_MS.  The carried partial line holds no line end. */
     const char *cut = NULL;
     long long deadline = -1;
     while (!eof) {
-      if (job->in.len >= CHUNK &&
+      if (job->in.len >= p->job_size &&
           (cut = memrchr(job->in.data, '\n', job->in.len)) != NULL)
         break;
       if (job->in.len >= MAX_CUT)

@@ -51,11 +51,12 @@ want = open(filtered, "rb").read().split(b"\n")
 if want and want[-1] == b"":
     want.pop()
 # The spans are compared, not how a mask is written where it lands: inside
-# an RFC 5424 PARAM-VALUE its ']' is escaped (\]), a JSON number or object
+# an RFC 5424 PARAM-VALUE its ']' is escaped (\], or \\] when the SD sits
+# in a JSON string), a JSON number or object
 # masked whole becomes a JSON string (quotes around the mask).
 import re
 def plain(t):
-    t = re.sub(rb"(\[REDACTED:[^]\\ ]+)\\\]", rb"\1]", t)
+    t = re.sub(rb"(\[REDACTED:[^]\\ ]+)(?:\\\\|\\)\]", rb"\1]", t)
     return re.sub(rb'"(\[REDACTED:[^]"]+\])"', rb"\1", t)
 want = [plain(w) for w in want]
 found = json.load(open(log_json))

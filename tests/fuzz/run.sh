@@ -14,7 +14,7 @@ seconds=$1; shift
 case $seconds in ''|*[!0-9]*) usage ;; esac
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
-targets=${*:-rulefile stream formats gzip dotenv monitor_conf automata}
+targets=${*:-rulefile stream formats gzip dotenv monitor_conf automata planted}
 out=${FUZZ_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/logmask-fuzz.XXXXXX")}
 mkdir -p "$out"
 

@@ -2,7 +2,7 @@
 # Every fuzz target, built as a plain program, over its seed corpus: the
 # oracles that libFuzzer checks hold for every hand-written seed too.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"
-for target in rulefile stream formats gzip dotenv monitor_conf automata; do
+for target in rulefile stream formats gzip dotenv monitor_conf automata planted; do
   prog="$top_builddir/tests/fuzz/seed_$target"
   dir="$top_srcdir/tests/fuzz/corpus/$target"
   [ -x "$prog" ] || fail "$prog not built"
