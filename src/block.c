@@ -13,7 +13,9 @@
  *          --any other line, or the rule's line bound--> closed, and that
  *            line is read as any other
  *
- * So a forged opener can only mask lines that look like key material, and
+ * A block opened behind a prefix on its line goes on in lines with a
+ * prefix of the same shape (digit runs aside), read after it, and in bare
+ * lines.  So a forged opener can only mask lines that look like key material, and
  * an opener left unterminated cannot hide a later real key.  A block
  * opened inside a structured record follows the key path it opened in:
  * later records are read at that path (all of a record when it has none). */
@@ -51,8 +53,8 @@ static void body_part(lm_masker *m, const lm_rule *r, size_t *a, size_t *z) {
 /* The first opener in t among the candidate block rules `cands`: its
  * rule, secret [*s, *e) (empty for a rule that keeps its opener) and
  * whether an end marker follows on the same line.  -1 when none. */
-static int opener(lm_masker *m, uint64_t cands, const char *t, size_t n, size_t *s, size_t *e,
-                  int *closed) {
+static int opener(lm_masker *m, uint64_t cands, const char *t, size_t n, size_t *ms, size_t *s,
+                  size_t *e, int *closed) {
   const lm_ruleset *set = m->set;
   for (size_t k = 0; k < set->nblock && cands; k++) {
     if (!(cands & LM_BLOCK_BIT(k)))
@@ -70,6 +72,7 @@ static int opener(lm_masker *m, uint64_t cands, const char *t, size_t n, size_t 
     }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
     size_t me = ov[1];
+    *ms = r->block_keep_opener ? 0 : ov[0];
     *s = ov[0];
     *e = ov[1];
     int g = r->secret_group;
@@ -94,10 +97,53 @@ static void trim(const char *t, size_t *a, size_t *b) {
     (*b)--;
 }
 
-static void open_block(lm_masker *m, int rule, const lm_view *v) {
+/* The length of the prefix of t that has the shape sig (a digit run for
+ * each '0'), or 0. */
+static size_t prefix_match(const char *t, size_t n, const char *sig, size_t siglen) {
+  size_t i = 0;
+  for (size_t j = 0; j < siglen; j++) {
+    if (sig[j] == '0') {
+      if (i == n || t[i] < '0' || t[i] > '9')
+        return 0;
+      while (i < n && t[i] >= '0' && t[i] <= '9')
+        i++;
+    } else if (i == n || t[i++] != sig[j]) {
+      return 0;
+    }
+  }
+  return i;
+}
+
+/* A block opened behind a prefix on its line (a container runtime's
+ * `TIME stdout F `, a logger's time and level) goes on in lines with a
+ * prefix of that shape, read after it, or in bare lines. */
+static void keep_prefix(lm_block *b, const char *t, size_t n) {
+  b->prefixlen = 0;
+  if (n == 0 || (t[n - 1] != ' ' && t[n - 1] != '\t'))
+    return;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (k == LM_BLOCK_PREFIX_MAX) {
+      b->prefixlen = 0;
+      return;
+    }
+    if (t[i] >= '0' && t[i] <= '9') {
+      if (k && b->prefix[k - 1] == '0' && i && t[i - 1] >= '0' && t[i - 1] <= '9')
+        continue;
+      b->prefix[k++] = '0';
+    } else {
+      b->prefix[k++] = t[i];
+    }
+  }
+  b->prefixlen = (uint8_t)k;
+}
+
+static void open_block(lm_masker *m, int rule, const lm_view *v, const char *prefix,
+                       size_t prefixlen) {
   lm_block *b = &m->block;
   b->rule = rule;
   b->lines = 0;
+  keep_prefix(b, prefix, prefixlen);
   b->has_path = v->path != NULL && v->pathlen <= LM_BLOCK_PATH_MAX;
   b->pathlen = b->has_path ? (uint8_t)v->pathlen : 0;
   if (b->has_path)
@@ -116,6 +162,10 @@ static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, uint64_t o
   trim(t, &a, &z);
   if (b->rule >= 0 && body) {
     const lm_rule *r = &m->set->rules[b->rule];
+    if (b->prefixlen) {
+      a += prefix_match(t + a, z - a, b->prefix, b->prefixlen);
+      trim(t, &a, &z);
+    }
     uint32_t label = (uint32_t)(r - m->set->rules);
     int rc = pcre2_match(r->block_end, (PCRE2_SPTR)t + ls, le - ls, 0, 0, m->md, m->mctx);
     if (rc >= 0) {
@@ -130,14 +180,14 @@ static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, uint64_t o
       lc->limit = 1;
       return 0;
     }
-    size_t s, e;
-    int closed, nr = openers ? opener(m, openers, t + a, z - a, &s, &e, &closed) : -1;
+    size_t ms, s, e;
+    int closed, nr = openers ? opener(m, openers, t + a, z - a, &ms, &s, &e, &closed) : -1;
     if (nr >= 0) {
       /* a new opener restarts the block (or is a whole key on one line) */
       b->rule = -1;
       *flags |= LM_LINE_BLOCK;
       if (!closed)
-        open_block(m, nr, v);
+        open_block(m, nr, v, t + a, ms);
       return e > s ? lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE) : 0;
     }
     if (a == z)
@@ -154,12 +204,12 @@ static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, uint64_t o
   }
   if (!openers || a == z)
     return 0;
-  size_t s, e;
-  int closed, nr = opener(m, openers, t + a, z - a, &s, &e, &closed);
+  size_t ms, s, e;
+  int closed, nr = opener(m, openers, t + a, z - a, &ms, &s, &e, &closed);
   if (nr < 0)
     return 0;
   if (!closed)
-    open_block(m, nr, v);
+    open_block(m, nr, v, t + a, ms);
   *flags |= LM_LINE_BLOCK;
   return e > s ? lm_span_add_view(lc, v, a + s, a + e, (uint32_t)nr, 0, LM_ORIGIN_RULE) : 0;
 }

@@ -52,18 +52,22 @@ int lm_json_byte_array(const char *text, size_t len) {
   return 0;
 }
 
-/* JSON at the end of a text line, behind a prefix (a container runtime's
- * `TIME stdout F `, a logger's timestamp and level): the line ends with
- * '}' and the first '{' starts it.  Only that one '{' is tried, so a
- * hostile line costs one parse. */
+/* JSON in a text line, behind a prefix (a container runtime's
+ * `TIME stdout F `, a logger's timestamp and level) and maybe before a
+ * suffix (Monolog's ` []`, ` status=200`): the first '{' that opens an
+ * object with a quoted key ('"', or '\'' as Python prints a dict).  Only
+ * that one '{' is tried, so a hostile line costs one parse. */
 size_t lm_json_suffix(const char *l, size_t len) {
-  size_t e = len;
-  while (e && (l[e - 1] == ' ' || l[e - 1] == '\t' || l[e - 1] == '\r' || l[e - 1] == '\n'))
-    e--;
-  if (e < 2 || l[e - 1] != '}')
-    return (size_t)-1;
-  const char *b = memchr(l, '{', e);
-  return b ? (size_t)(b - l) : (size_t)-1;
+  for (const char *b = memchr(l, '{', len); b; b = memchr(b + 1, '{', len - (size_t)(b + 1 - l))) {
+    size_t i = (size_t)(b - l) + 1;
+    while (i < len && (l[i] == ' ' || l[i] == '\t'))
+      i++;
+    if (i < len && (l[i] == '"' || l[i] == '\''))
+      return (size_t)(b - l);
+    if (b + 1 >= l + len)
+      break;
+  }
+  return (size_t)-1;
 }
 
 /* A JSON array of objects, arrays or strings: `[{`, `[[`, `["` or `[]`

@@ -25,10 +25,11 @@ int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) {
     return 0;
   /* most strings are words or sentences: a record starts with '{' or
    * '[' (JSON), '<' or a month name (syslog), or holds '=' (logfmt) or
-   * ends in '}' (JSON behind a prefix) */
+   * ends in '}' or holds '{"' (JSON behind a prefix) */
   char first = str->text[0], last = str->text[str->len - 1];
   if (first != '{' && first != '[' && first != '<' && !(first >= 'A' && first <= 'Z') &&
-      last != '}' && last != '\n' && !memchr(str->text, '=', str->len))
+      last != '}' && last != '\n' && !memchr(str->text, '=', str->len) &&
+      !memmem(str->text, str->len, "{\"", 2))
     return 0;
   size_t json_at;
   int f = lm_detect(str->text, str->len, &json_at);

@@ -72,11 +72,13 @@ typedef struct jctx {
   size_t len, cur;
   unsigned depth;
   int sens;                /* the next value belongs to a sensitive key */
+  int sens_list;           /* the next value, if an array, holds sensitive values */
   int member;              /* the next value's role in a name/value object */
   int has_key;             /* the next value is an object member */
   unsigned sens_depth;     /* >0: inside a container under a sensitive key
                               (opened at this depth): its values masked */
   long raw_at;             /* the record is the line's bytes from here, or -1 */
+  size_t vend;             /* the end of the first complete value, or 0 */
   char path[PATH_MAX_LEN];
   size_t path_len;
   frame *frames;
@@ -321,11 +323,16 @@ static int describes(const char *k, size_t n) {
 
 /* Whether a string could hold a record of its own (fmt.c decides). */
 static int maybe_record_text(const char *t, size_t n) {
+  /* the raw token: a line's end is written \n (Docker's "log") */
+  while (n >= 2 && t[n - 2] == '\\' && (t[n - 1] == 'n' || t[n - 1] == 'r'))
+    n -= 2;
+  while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+    n--;
   if (n < 3)
     return 0;
   char first = t[0], last = t[n - 1];
   return first == '{' || first == '[' || first == '<' || (first >= 'A' && first <= 'Z') ||
-         last == '}' || memchr(t, '=', n) != NULL;
+         last == '}' || memchr(t, '=', n) != NULL || memmem(t, n, "{\\\"", 3) != NULL;
 }
 
 /* Whether a number token is an integer 0-255 as JSON writes one. */
@@ -346,7 +353,7 @@ static int on_value(jctx *c, tok t) {
   lm_fmt_env *env = c->env;
   lm_lctx *lc = env->lc;
   int sens = c->sens, member = c->member, has_key = c->has_key;
-  c->sens = c->member = c->has_key = 0;
+  c->sens = c->sens_list = c->member = c->has_key = 0;
   frame *f = top(c);
   /* inside a container under a sensitive key: each value is one, but for
    * members that only describe it */
@@ -500,6 +507,10 @@ static int cb_map_key(void *ctx, const unsigned char *key, size_t n) {
   memcpy(c->path + c->path_len, key + (n - keep), keep);
   c->path_len += keep;
   c->sens = c->env->keys && lm_key_is_sensitive(c->env->set, (const char *)key, n);
+  /* a plural names a list of them ("api_keys": [...], "tokens": [...]);
+   * a number under it is a count ("max_tokens": 512) */
+  c->sens_list = !c->sens && c->env->keys && n > 2 && key[n - 1] == 's' &&
+                 lm_key_is_sensitive(c->env->set, (const char *)key, n - 1);
   c->member = role_of(key, n);
   c->has_key = 1;
   return 1;
@@ -513,12 +524,12 @@ static int open_container(jctx *c, char ch) {
     c->fail = FAIL_DEPTH;
     return 0;
   }
-  if (!c->sens_depth && c->sens)
+  if (!c->sens_depth && (c->sens || (c->sens_list && ch == '[')))
     c->sens_depth = c->depth + 1;
   frame *parent = top(c);
   if (parent && !parent->is_obj)
     parent->list_ok = parent->bytes_ok = 0;
-  c->sens = c->member = c->has_key = 0;
+  c->sens = c->sens_list = c->member = c->has_key = 0;
   frame *f = &c->frames[c->depth++];
   f->start = (uint32_t)c->cur;
   c->cur++;
@@ -554,6 +565,23 @@ static int named_pair(jctx *c, const tok *name, const tok *val) {
     return 1;
   lm_view *vv = view_of(c, val);
   return vv ? pair_view(c, nv->text, nv->len, vv) : oom(c);
+}
+
+/* An array of strings under a key where a keyword stands
+ * ("PGPASSWORD": ["a", "b"]): each string read as that key's value, as a
+ * text log writes one `PGPASSWORD=a` per value. */
+static int key_list(jctx *c, const frame *parent, const frame *f) {
+  const char *key = c->rec->text + parent->ka;
+  size_t klen = parent->kb - parent->ka;
+  if (!c->env->read || !(c->raw_at >= 0 ? hit_starts_in(c, parent->ka - 1, f->start)
+                                         : lm_fmt_has_keyword(c->env, key, klen)))
+    return 1;
+  for (size_t i = 0; i < f->nlist; i++) {
+    lm_view *v = view_of(c, &f->list[i]);
+    if (!v || !pair_view(c, key, klen, v))
+      return oom(c);
+  }
+  return 1;
 }
 
 /* Strings as their program would have been called: `a b "c d"`. */
@@ -673,6 +701,8 @@ static int close_container(jctx *c, char ch) {
     return desync(c);
   c->cur++;
   frame *f = &c->frames[--c->depth];
+  if (!c->depth && !c->vend)
+    c->vend = c->cur;
   c->path_len = f->path_len;
   if (c->sens_depth == c->depth + 1)
     c->sens_depth = 0;
@@ -697,6 +727,8 @@ static int close_container(jctx *c, char ch) {
       parent->args_b = (uint32_t)c->cur;
     }
   }
+  if (parent && parent->is_obj && f->nlist && !key_list(c, parent, f))
+    return 0;
   if (f->nlist == 2 && !named_pair(c, &f->list[0], &f->list[1]))
     return 0;
   return f->nlist >= 2 ? list_view(c, f->list, f->nlist) : 1;
@@ -711,34 +743,60 @@ static const yajl_callbacks callbacks = {
     cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
     cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array};
 
-/* A copy yajl accepts where the record is only lenient JSON: NaN,
- * Infinity and -Infinity outside strings become numbers padded with
- * blanks, control bytes inside strings blanks.  NULL when it has none of
- * those (or out of memory: lc->oom). */
+/* A copy yajl accepts where the record is only lenient JSON, of the same
+ * length so that every offset holds: NaN, Infinity and -Infinity outside
+ * strings become numbers padded with blanks, control bytes inside strings
+ * blanks, a comma before '}' or ']' a blank, and Python's repr of a dict
+ * ({'k': 'v', 'n': None, 'ok': True}) its JSON (quotes swapped, None
+ * null, True true, False false).  NULL when it has none of those (or out
+ * of memory: lc->oom). */
+static int word_at(const char *t, size_t len, size_t i, const char *w, size_t n) {
+  return len - i >= n && memcmp(t + i, w, n) == 0 &&
+         (i == 0 || !isalnum((unsigned char)t[i - 1])) &&
+         (i + n == len || !isalnum((unsigned char)t[i + n]));
+}
+
 static char *lenient_copy(lm_lctx *lc, const char *t, size_t len) {
   char *cp = NULL;
-  int in_str = 0;
+  char in_str = 0; /* the quote of the string the byte is in */
   for (size_t i = 0; i < len; i++) {
     unsigned char ch = (unsigned char)t[i];
     const char *fix = NULL;
-    size_t n = 0;
+    size_t n = 0, at = i;
     if (in_str) {
-      if (ch == '\\')
+      if (ch == '\\') {
         i++;
-      else if (ch == '"')
+        if (in_str == '\'' && i < len && t[i] == '\'') /* \' is \" */
+          fix = "\"", n = 1, at = i;
+      } else if (ch == (unsigned char)in_str) {
+        if (in_str == '\'')
+          fix = "\"", n = 1;
         in_str = 0;
-      else if (ch < 0x20) {
-        fix = " ";
-        n = 1;
+      } else if (ch < 0x20) {
+        fix = " ", n = 1;
+      } else if (ch == '"') { /* inside '...': a byte of the string */
+        fix = "'", n = 1;
       }
-    } else if (ch == '"') {
-      in_str = 1;
+    } else if (ch == '"' || ch == '\'') {
+      in_str = (char)ch;
+      if (ch == '\'')
+        fix = "\"", n = 1;
+    } else if (ch == ',') {
+      size_t j = i + 1;
+      while (j < len && (t[j] == ' ' || t[j] == '\t'))
+        j++;
+      if (j < len && (t[j] == '}' || t[j] == ']'))
+        fix = " ", n = 1;
     } else if (ch == 'N' && len - i >= 3 && memcmp(t + i, "NaN", 3) == 0) {
-      fix = "0  ";
-      n = 3;
+      fix = "0  ", n = 3;
     } else if (ch == 'I' && len - i >= 8 && memcmp(t + i, "Infinity", 8) == 0) {
-      fix = "0       ";
-      n = 8;
+      fix = "0       ", n = 8;
+    } else if (ch == 'N' && word_at(t, len, i, "None", 4)) {
+      fix = "null", n = 4;
+    } else if (ch == 'T' && word_at(t, len, i, "True", 4)) {
+      fix = "true", n = 4;
+    } else if (ch == 'F' && word_at(t, len, i, "False", 5)) {
+      fix = "false", n = 5;
     }
     if (!fix)
       continue;
@@ -750,11 +808,16 @@ static char *lenient_copy(lm_lctx *lc, const char *t, size_t len) {
       memcpy(cp, t, len);
       cp[len] = '\0';
     }
-    memcpy(cp + i, fix, n);
-    i += n - 1;
+    memcpy(cp + at, fix, n);
+    if (at == i)
+      i += n - 1;
   }
   return cp;
 }
+
+/* Values one line may hold one after the other ({...}{...}) that are
+ * read as JSON: each costs a pass over the rest of the line. */
+#define JSON_TAILS_MAX 8
 
 static int parse(jctx *c, const char *text, size_t from) {
   c->text = text;
@@ -763,6 +826,7 @@ static int parse(jctx *c, const char *text, size_t from) {
   c->sens = c->member = c->has_key = 0;
   c->sens_depth = 0;
   c->path_len = 0;
+  c->vend = 0;
   c->fail = FAIL_NONE;
   yajl_handle h = yajl_alloc(&callbacks, NULL, c);
   if (!h)
@@ -816,6 +880,17 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
       fail = FAIL_NOMEM;
     }
   }
+  /* a value and then more (`{...} (took 3 ms)`, `{...}{...}`): the value
+   * is JSON, the rest a record of its own */
+  size_t tail = 0;
+  if (fail == FAIL_DESYNC && c.vend > a) {
+    tail = c.vend;
+    lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
+    lc->regions.n = nreg, lc->spans.n = nspan;
+    c.len = tail;
+    fail = parse(&c, c.text, a);
+    c.len = rec->len;
+  }
   if (fail != FAIL_NONE) {
     lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
     lc->regions.n = nreg, lc->spans.n = nspan;
@@ -828,7 +903,33 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
   case FAIL_NONE:
     /* punctuation and literals never change; strings and numbers added
      * their own regions inside this one */
-    return lm_region_add_view(lc, rec, a, end, LM_REG_STRUCT, 0) ? -1 : 0;
+    if (lm_region_add_view(lc, rec, a, tail ? tail : end, LM_REG_STRUCT, 0))
+      return -1;
+    if (tail && tail < end) {
+      /* the rest is a record of its own (another value, logfmt, words),
+       * read as text unless the record's owner reads it already; a line
+       * of many values stops being split after a few: the rest is text */
+      lm_view *rest = lm_view_slice(lc, rec, tail, end, 0);
+      if (!rest)
+        return -1;
+      rest->kind = LM_VIEW_RECORD;
+      rest->depth = rec->depth;
+      rest->read = rec->owner != NULL;
+      if (lc->json_tails++ < JSON_TAILS_MAX) {
+        size_t at;
+        rest->format = (uint8_t)lm_detect(rest->text, rest->len, &at);
+        if (rest->format == LM_FMT_SYSLOG)
+          rest->format = LM_FMT_TEXT;
+      } else {
+        rest->format = LM_FMT_TEXT;
+        rest->plain = 1;
+        lc->fallbacks++;
+      }
+      lc->json_tailed = rec;
+      if (LM_VEC_PUSH(lc, lc->records, rest))
+        return -1;
+    }
+    return 0;
   case FAIL_DEPTH:
     /* too deep to vouch for: masked whole, as a JSON string */
     lc->trips++;

@@ -18,7 +18,7 @@ static size_t close_quote(const char *l, size_t q, size_t end) {
   for (size_t i = q + 1; i < end; i++) {
     if (l[i] == '\\')
       i++;
-    else if (l[i] == '"')
+    else if (l[i] == l[q])
       return i;
   }
   return 0;
@@ -26,7 +26,7 @@ static size_t close_quote(const char *l, size_t q, size_t end) {
 
 typedef struct pair {
   size_t ks, ke, vs, ve;
-  int quoted;
+  int quoted; /* '"' or '\'' around the value, else 0 */
 } pair;
 
 /* The next pair at *i: 1 found, 0 at the end, -1 when the record is not
@@ -50,10 +50,14 @@ static int next_pair(const char *l, size_t end, size_t *i, pair *p) {
       continue; /* a bare key */
     }
     (*i)++;
-    int quoted = *i < end && l[*i] == '"';
-    size_t vs, ve;
+    int quoted = *i < end && (l[*i] == '"' || l[*i] == '\'') ? l[*i] : 0;
+    size_t vs, ve, close = quoted ? close_quote(l, *i, end) : 0;
+    /* single quotes are no logfmt, but shells and Python's repr write
+     * them (password='two words'): a value they close is what they hold,
+     * an unclosed one is a bare value */
+    if (quoted == '\'' && (!close || (close + 1 < end && !is_blank(l[close + 1]))))
+      quoted = 0;
     if (quoted) {
-      size_t close = close_quote(l, *i, end);
       if (!close || (close + 1 < end && !is_blank(l[close + 1])))
         return -1;
       vs = *i + 1;
@@ -108,7 +112,12 @@ int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
   i = 0;
   while (next_pair(l, end, &i, &p) > 0) {
     lm_view *val;
-    if (p.quoted) {
+    if (p.quoted == '\'') {
+      if (lm_region_add_view(lc, rec, p.vs - 1, p.vs, LM_REG_STRUCT, 0) ||
+          lm_region_add_view(lc, rec, p.ve, p.ve + 1, LM_REG_STRUCT, 0))
+        return -1;
+      val = lm_view_slice(lc, rec, p.vs, p.ve, 0);
+    } else if (p.quoted) {
       if (lm_region_add_view(lc, rec, p.vs - 1, p.vs, LM_REG_STRUCT, 0) ||
           lm_region_add_view(lc, rec, p.ve, p.ve + 1, LM_REG_STRUCT, 0) ||
           lm_region_add_view(lc, rec, p.vs, p.ve, LM_REG_CONTENT, LM_ESC_QUOTED))
@@ -132,7 +141,7 @@ int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
                          LM_ORIGIN_LABEL))
       return -1;
     /* the record reads differently with a value unquoted: `code="1234"` */
-    quoted |= p.quoted && !lm_view_needs_quotes(val);
+    quoted |= p.quoted == '"' && !lm_view_needs_quotes(val);
     if (n == PAIRS_MAX) {
       if (quoted && pairs_view(env, rec, pairs, vals, n))
         return -1;

@@ -197,11 +197,14 @@ const lm_maskspec *lm_rule_mask(const lm_ruleset *set, uint32_t label) LM_HIDDEN
 
 /* ---- multi-line blocks (block.c) ---- */
 #define LM_BLOCK_PATH_MAX 64
+#define LM_BLOCK_PREFIX_MAX 64
 typedef struct lm_block {
   int rule;                        /* open block's rule, -1 when none */
   unsigned lines;                  /* lines masked in it so far */
   uint8_t pathlen;                 /* key path of the value it sits in */
   uint8_t has_path;
+  uint8_t prefixlen;               /* the opener line's prefix, its digit runs */
+  char prefix[LM_BLOCK_PREFIX_MAX]; /* as one '0' (a CRI or logger prefix) */
   char path[LM_BLOCK_PATH_MAX];
 } lm_block;
 
@@ -304,10 +307,11 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 int lm_fmt_syslog(lm_fmt_env *env, lm_view *rec) LM_HIDDEN;
 int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
-/* Format detection (detect.c).  *json_at gets the offset of JSON that
- * ends a text line behind a prefix, or (size_t)-1. */
+/* Format detection (detect.c).  *json_at gets the offset of JSON in a
+ * text line behind a prefix, or (size_t)-1. */
 int lm_detect(const char *text, size_t len, size_t *json_at) LM_HIDDEN;
-/* Offset of the '{' that starts JSON ending the text, or (size_t)-1. */
+/* Offset of the first '{' opening an object with a quoted key, or
+ * (size_t)-1: JSON behind a prefix, maybe before a suffix. */
 size_t lm_json_suffix(const char *text, size_t len) LM_HIDDEN;
 /* 1 when the text may hold a JSON array of small integers (`[108, 111,`):
  * journald's form of a field that is not UTF-8 text, bytes no keyword
@@ -408,6 +412,10 @@ typedef struct lm_track {
   char key[64];
   int carry;                       /* the last window ended inside a secret */
   uint32_t carry_label, carry_literal;
+  /* pairs in any syntax (`k=v`, `"k":"v"`, `\"k\":\"v\"` of JSON in a
+   * string, RFC 5424's `k="v"`), whatever the record's format */
+  uint8_t p_phase, p_quotes, p_quote, p_esc, p_sens, p_keylen;
+  char p_key[64];
 } lm_track;
 /* Masks window text[0..len) of a long line: renders into m->out the
  * masked form of its first *emit bytes (all of them with `last`), which

@@ -271,6 +271,26 @@ int lm_ruleset_is_sensitive_key(const lm_ruleset *set, const char *key, size_t l
   return set ? lm_key_is_sensitive(set, key, len) : 0;
 }
 
+/* Words of capitals joined by '_', three or more (Ansible's no_log
+ * VALUE_SPECIFIED_IN_NO_LOG_PARAMETER, NOT_SET_YET): a constant's name,
+ * as the rules' own allow lists take it. */
+static int upper_words(const char *s, size_t len) {
+  size_t words = 0, run = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || s[i] == '_') {
+      if (run < 2)
+        return 0;
+      words++;
+      run = 0;
+    } else if (s[i] >= 'A' && s[i] <= 'Z') {
+      run++;
+    } else {
+      return 0;
+    }
+  }
+  return words >= 3;
+}
+
 /* Values a sensitive key may hold without being a secret: nothing, one
  * byte, an earlier mask, what the rules take for a placeholder (${VAR},
  * <your key>, %(pw)s, xxxxxx...), or a value mostly made of one repeated
@@ -286,6 +306,8 @@ int lm_key_value_is_placeholder(const char *s, size_t len) {
   if (lm_is_placeholder(s, len))
     return 1;
   if (len >= 10 && strncasecmp(s, "not_a_real", 10) == 0)
+    return 1;
+  if (upper_words(s, len))
     return 1;
   size_t best = 0;
   for (size_t i = 0; i < len;) {
@@ -425,8 +447,10 @@ lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
   const key_norm *norm = k ? k->mask.norm : builtin_norm;
   size_t n = k ? k->mask.n : NBUILTIN;
   /* JSON: before the ':' of a key, or before the ',' or '}' after a
-   * string value (a name of a name/value list) */
-  lm_suffix *s = json ? lm_suffix_new("_-. \"\t\r\n", ":,}") : lm_suffix_new("_-. ", "=\"");
+   * string value (a name of a name/value list); quoted with '"', or with
+   * '\'' as Python's repr of a dict writes it, or escaped inside a string
+   * (Docker's "log") */
+  lm_suffix *s = json ? lm_suffix_new("_-. \"'\\\t\r\n", ":,}") : lm_suffix_new("_-. ", "=\"");
   if (!s)
     return NULL;
   if (json && add_keyword_stems(s, rules, nrules)) {
@@ -440,7 +464,7 @@ lm_suffix *lm_keys_suffix(const lm_ruleset *set, int json, const lm_rule *rules,
       continue;
     /* A JSON key holds a quote or a control byte only escaped, and an
      * escape sends the line the long way before this check is asked. */
-    if (json && strpbrk_n(norm[i].s, norm[i].len, "\"\t\r\n"))
+    if (json && strpbrk_n(norm[i].s, norm[i].len, "\"'\t\r\n"))
       continue;
     if (lm_suffix_add(s, (const unsigned char *)norm[i].s, norm[i].len)) {
       lm_suffix_free(s);

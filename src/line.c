@@ -201,9 +201,11 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
       /* a record is read value by value (and its pairs), never as text:
        * a regex running over its quotes would join values that are apart */
       rec->readlen = 0;
-      if (rec->owner && rec->owner->readlen > rec->owner_at)
+      /* JSON behind a prefix, as the line's end, is not its text; with
+       * text after it the line goes on being read as text whole */
+      if (rec->owner && rec->owner->readlen > rec->owner_at && lc->json_tailed != rec)
         rec->owner->readlen = rec->owner_at;
-    } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT) {
+    } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT && !rec->plain) {
       size_t at;
       lm_detect(rec->text, rec->len, &at);
       if (at != (size_t)-1 && at > 0) {

@@ -397,14 +397,12 @@ static void built_free(built *b) {
 }
 
 /* What keeps a block without `block-body:` open: a PEM body line (RFC
- * 7468: base64, 64 characters but the last line), or an armor header of
- * RFC 1421 and RFC 4880 (Proc-Type, DEK-Info, Version, Comment, Hash,
- * Charset, MessageID).  A word of letters alone ("line") looks like a last
- * body line too: where a record has other content the record ends the
- * block first (block.c). */
-static const char PEM_BODY[] =
-    "^(?:[A-Za-z0-9+/]+={0,2}"
-    "|(?i:Proc-Type|DEK-Info|Version|Comment|Hash|Charset|MessageID): ?.*)$";
+ * 7468: base64, 64 characters but the last line), or an encapsulated
+ * header of RFC 1421 (Proc-Type, DEK-Info: OpenSSL's encrypted keys).
+ * (PGP's armor headers are the PGP rule's block-body.)  A word of letters
+ * alone ("line") looks like a last body line too: where a record has
+ * other content the record ends the block first (block.c). */
+static const char PEM_BODY[] = "^(?:[A-Za-z0-9+/]+={0,2}|(?i:Proc-Type|DEK-Info): ?.*)$";
 
 static int build_labels(built *b) {
   if (!(b->labels = calloc(LM_NLABELS, sizeof *b->labels)))

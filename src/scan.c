@@ -231,6 +231,13 @@ static int is_quote(char c) { return c == '"' || c == '\''; }
 /* The secret a rule matched is kept only when it is not a placeholder,
  * not allowed, long enough, random enough, passes the rule's check and,
  * for a bare value, is not code. */
+static int has_digit(const char *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (isdigit((unsigned char)v[i]))
+      return 1;
+  return 0;
+}
+
 static int literal_closes(const char *t, size_t e, size_t len, char quote) {
   for (; e < len && t[e] != ' ' && t[e] != '\t'; e++)
     if (t[e] == quote)
@@ -290,11 +297,12 @@ static int accept_secret(lm_masker *m, const lm_rule *r, const char *text, size_
     if (r->value_end != LM_VALUE_END_TOKEN && !quoted && operand > 0 &&
         lm_value_is_code(text, s, s + operand, 1))
       return 0;
-    /* a literal of three words or more is prose or a query */
+    /* a literal of three words or more without a digit is prose or a
+     * query (a passphrase of random words mixes digits in: vT4q Lw9z) */
     size_t spaces = 0;
     for (size_t i = 0; quoted && i < cn; i++)
       spaces += sec[i] == ' ';
-    if (spaces >= 2)
+    if (spaces >= 2 && !has_digit(sec, cn))
       return 0;
   }
   return 1;

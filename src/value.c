@@ -38,10 +38,25 @@ static int key_follows(const char *t, size_t len, size_t i) {
     i++;
   if (i >= len || !(isalpha((unsigned char)t[i]) || t[i] == '_'))
     return 0;
+  /* a name of words (a connection string's `User Id=`, `Data Source=`)
+   * has capitalised words of letters: `mQ2zLpW user=` is a value's tail
+   * and then a field */
   size_t k = i;
-  while (i < len && (is_key_byte((unsigned char)t[i]) || t[i] == ' ') && i - k < 64)
+  int spaced = 0, word_ok = 1, at_word = 1;
+  while (i < len && (is_key_byte((unsigned char)t[i]) || t[i] == ' ') && i - k < 64) {
+    if (t[i] == ' ') {
+      spaced = 1;
+      at_word = 1;
+    } else {
+      if (at_word && !isupper((unsigned char)t[i]))
+        word_ok = 0;
+      if (!isalpha((unsigned char)t[i]))
+        word_ok = 0;
+      at_word = 0;
+    }
     i++;
-  return i < len && t[i] == '=';
+  }
+  return i < len && t[i] == '=' && (!spaced || word_ok);
 }
 
 /* A form field's name after '&' (`&remember=1`, `&grant_type=`): a word
@@ -262,7 +277,10 @@ int lm_value_is_code(const char *t, size_t s, size_t e, int code) {
    * read as names (eTHh.lXREsG is a password) */
   if (dots && (code || !digits) && dotted_names(v, n))
     return 1;
-  if (repeats_key(t, s, v, n) || names_a_secret(v, n))
+  /* a name of words, one naming a secret (raw_password, secretName),
+   * reads as names all through: MySecretPass2024 and Xk9mKeyQ2zR7 are
+   * passwords with a word in them */
+  if (repeats_key(t, s, v, n) || (!digits && dotted_names(v, n) && names_a_secret(v, n)))
     return 1;
   /* in source files an identifier without digits is a variable when it
    * reads as a name (yqDVtkqPECriaLRi is a password) */

@@ -166,7 +166,125 @@ static int track_logfmt(lm_masker *m, lm_track *t, const char *s, size_t len, in
   return 0;
 }
 
+/* Pairs in any syntax, for a record whose own tracker does not reach
+ * them: JSON inside a JSON string (Docker's "log"), JSON behind a prefix
+ * (CRI), RFC 5424 structured data.  A name, up to three quotes or
+ * backslashes, '=' (or ':' after a quoted name), blanks, then the value:
+ * up to its quote (plain, escaped \" or single), or a bare value up to a
+ * blank or a delimiter. */
+enum { P_KEY, P_AFTER, P_SEP, P_VAL };
+
+static int key_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
+}
+
+static int track_pairs(lm_masker *m, lm_track *t, const char *s, size_t len, int add) {
+  lm_lctx *lc = &m->lc;
+  uint32_t label = lm_label(m->set, LM_LBL_LOGFMT_KEY);
+  size_t open_at = t->p_phase == P_VAL && t->p_sens ? 0 : (size_t)-1;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    switch (t->p_phase) {
+    case P_VAL: {
+      int end;
+      if (t->p_quote == 0) {
+        end = blank(c) || c == ',' || c == ';' || c == '}' || c == ']' || c == '&' || c == '"' ||
+              c == '\\' || c == '\'';
+      } else if (t->p_esc) {
+        /* \" closes a value opened by \" */
+        t->p_esc = 0;
+        end = t->p_quote == 2 && c == '"';
+        /* (the backslash may have ended the last window) */
+        size_t e = i ? i - 1 : 0;
+        if (end && add && t->p_sens && e > open_at &&
+            lm_span_add_raw(lc, open_at, e, label, 0, LM_ORIGIN_LABEL))
+          return -1;
+        if (end) {
+          t->p_phase = P_KEY;
+          t->p_keylen = 0;
+          open_at = (size_t)-1;
+        }
+        continue;
+      } else if (c == '\\') {
+        t->p_esc = 1;
+        continue;
+      } else {
+        end = (t->p_quote == 1 && c == '"') || (t->p_quote == 3 && c == '\'');
+      }
+      if (!end)
+        continue;
+      if (add && t->p_sens && lm_span_add_raw(lc, open_at, i, label, 0, LM_ORIGIN_LABEL))
+        return -1;
+      t->p_phase = P_KEY;
+      t->p_keylen = 0;
+      open_at = (size_t)-1;
+      break; /* the delimiter may start the next name */
+    }
+    case P_SEP:
+      if (c == ' ' || c == '\t')
+        continue;
+      if (c == '\\' && !t->p_esc) {
+        t->p_esc = 1;
+        continue;
+      }
+      t->p_quote = c == '"' ? (t->p_esc ? 2 : 1) : c == '\'' ? 3 : 0;
+      t->p_esc = 0;
+      if (t->p_quote == 0 && (c == '{' || c == '[')) {
+        t->p_phase = P_KEY; /* a container: its own tracker's */
+        t->p_keylen = 0;
+        continue;
+      }
+      /* only a sensitive name's value is read as one: any other may hold
+       * pairs of its own (JSON in Docker's "log" string) */
+      t->p_phase = t->p_sens ? P_VAL : P_KEY;
+      t->p_keylen = 0;
+      open_at = !t->p_sens ? (size_t)-1 : t->p_quote ? i + 1 : i;
+      if (t->p_quote)
+        continue;
+      i--; /* the value's first byte */
+      continue;
+    case P_AFTER:
+      if ((c == '"' || c == '\\' || c == '\'') && t->p_quotes < 3) {
+        t->p_quotes++;
+        continue;
+      }
+      if (c == '=' || (c == ':' && t->p_quotes)) {
+        t->p_phase = P_SEP;
+        t->p_esc = 0;
+        t->p_sens = lm_key_is_sensitive(m->set, t->p_key, t->p_keylen);
+        continue;
+      }
+      t->p_phase = P_KEY;
+      t->p_keylen = 0;
+      break;
+    default:
+      break;
+    }
+    /* P_KEY */
+    if (key_byte(c)) {
+      if (t->p_keylen < sizeof t->p_key)
+        t->p_key[t->p_keylen++] = c;
+      else
+        t->p_keylen = 0; /* too long for a name */
+    } else if (t->p_keylen) {
+      t->p_phase = P_AFTER;
+      t->p_quotes = 0;
+      i--; /* read again as what follows the name */
+    }
+  }
+  /* a value still open at the window's end is masked to it (but for a
+   * backslash that may start its closing \") */
+  size_t e = t->p_phase == P_VAL && t->p_esc && len ? len - 1 : len;
+  if (add && open_at != (size_t)-1 && e > open_at &&
+      lm_span_add_raw(lc, open_at, e, label, 0, LM_ORIGIN_LABEL))
+    return -1;
+  return 0;
+}
+
 static int track(lm_masker *m, lm_track *t, const char *s, size_t len, int add) {
+  if (track_pairs(m, t, s, len, add))
+    return -1;
   if (t->kind == 0) {
     size_t at;
     int f = m->format == LM_FMT_AUTO ? lm_detect(s, len, &at) : m->format;
@@ -182,7 +300,8 @@ static int track(lm_masker *m, lm_track *t, const char *s, size_t len, int add) 
 /* The end of the token a cut secret goes on with in the next window. */
 static size_t token_end(const char *s, size_t len) {
   size_t i = 0;
-  while (i < len && !blank(s[i]) && s[i] != '"' && s[i] != '\'' && s[i] != ',' && s[i] != '&')
+  while (i < len && !blank(s[i]) && s[i] != '"' && s[i] != '\'' && s[i] != ',' && s[i] != '&' &&
+         !(s[i] == '\\' && i + 1 < len && s[i + 1] == '"'))
     i++;
   return i;
 }
@@ -227,15 +346,13 @@ int lm_window(lm_masker *m, const char *text, size_t len, size_t overlap, int la
     lm_buf_clear(&m->out);
     return lm_buf_append(&m->out, mask, sizeof mask - 1);
   }
-  /* a secret across the cut moves the cut to its end */
-  size_t keep = 0;
-  for (size_t i = 0; i < lc->spans.n; i++) {
-    if (lc->spans.v[i].start < cut && lc->spans.v[i].end > cut)
+  /* a secret across the cut, or after it, moves the cut to its end: it
+   * was found with its context (a key before the cut), which the next
+   * window may not hold */
+  size_t keep = lc->spans.n;
+  for (size_t i = 0; i < lc->spans.n; i++)
+    if (lc->spans.v[i].end > cut)
       cut = lc->spans.v[i].end;
-    if (lc->spans.v[i].start < cut)
-      keep = i + 1;
-  }
-  lc->spans.n = keep;
   *emit = cut;
   lm_line_count(m, flags);
   lm_track moved = start;

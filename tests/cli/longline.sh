@@ -18,7 +18,9 @@ gen() {
   awk -v kind="$1" -v secret="$SECRET" '
     function pad(n, c,   s) { s = sprintf("%*s", n, ""); gsub(/ /, c, s); return s }
     BEGIN {
-      long = pad(90, "K") secret # longer than the 64-byte overlap
+      # longer than the 64-byte overlap, and as random as a real value
+      # (a run of one letter would fail the entropy floor of the rules)
+      long = "Xk9mQ2zLpW7vR4tNc8bY3hJ6fD1gS5aE0uI2oP4lK7jH9gF3dS6aZ1xC5vB8nM2qW4eR7tY0uI3oP6aS9dF2gH5jK8l" secret
       for (p = 0; p <= 700; p++) {
         a = pad(p, "a")
         if (kind == "text") print a " password=" secret " tail"
