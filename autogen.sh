@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Regenerates the build system.  With --deps, first installs the Debian 12
 # packages the build and the tests need (as root).
 set -e

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Deterministic generator of realistic mixed log corpora for the logmask
 benchmark, with a truth file of every secret it planted.
 

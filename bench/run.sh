@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench/run.sh - throughput of logmask against the usual ways of masking a log
 # (sed, perl, ripgrep, Python re) on one generated corpus, in one run.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # bench/scale.sh - how the filter's cost grows with the size of its rule set:
 # 10, 100 and all rules of the library, 1,000 rules (the library padded with
 # provider-token-style rules), and the library plus 10,000 known literals.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Soak test (issue 6; not part of `make check`): pushes GIB gibibytes
 # (default 10) of mixed log lines with planted secrets through the filter,
 # generated on the fly (no data files), and checks that

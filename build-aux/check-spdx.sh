@@ -27,9 +27,11 @@ exempt() {
       return 0 ;;
     # licence texts and formats without comments
     LICENSE|tests/accuracy/fixtures/LICENSES|debian/changelog|debian/copyright|debian/source/format) return 0 ;;
+    # an empty marker file (PEP 561)
+    */py.typed) return 0 ;;
     # data compared byte for byte or fed as it is
     tests/cases/*|tests/scan/tree/*|tests/scan/expected.txt|tests/scan/known.secrets) return 0 ;;
-    tests/data/*|tests/fuzz/corpus/*|tests/accuracy/fixtures/*|tests/rsyslog/*.rules) return 0 ;;
+    tests/data/*|tests/fuzz/corpus/*|tests/fuzz/known/*|tests/accuracy/fixtures/*|tests/rsyslog/*.rules) return 0 ;;
     *.tsv|*.json|*.jsonl|*.log|*.gz|*.secrets|*.env) return 0 ;;
     .gitignore|.pre-commit-hooks.yaml|*/.logmaskignore) return 1 ;;
   esac

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Turns rule files into a C source holding their text, so the rule library
 # is part of liblogmask.  Usage: rules2c.sh FILE... > default_rules.c
 set -eu

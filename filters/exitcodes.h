@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Exit statuses of logmask, documented in --help and logmask(1).  Scripts
  * depend on them: change them only with the documentation. */
 #ifndef LOGMASK_EXITCODES_H

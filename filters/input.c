@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading one input and pushing it through a stream; see input.h. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One input of logmask (a file or standard input) read in chunks and fed
  * through a fresh stream over the shared masker. */
 #ifndef LOGMASK_INPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* logmask: the pipe filter.  A thin host over liblogmask: build the rule
  * set from the options, then stream every input through one masker.  No
  * matching logic lives here.  `logmask scan` and `logmask run` are commands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Command-line parsing for logmask (getopt_long) and the --help text. */
 #include <config.h>
 

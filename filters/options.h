@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Command-line options of logmask: parsed once into a plain struct that the
  * rest of the program reads. */
 #ifndef LOGMASK_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Full writes to standard output or -o FILE; see output.h. */
 #include <config.h>
 

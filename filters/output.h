@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Standard output for logmask: the lm_write_fn the streams write through. */
 #ifndef LOGMASK_OUTPUT_H
 #define LOGMASK_OUTPUT_H

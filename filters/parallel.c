@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -j N: one input cut into chunks of whole lines, masked by N worker
  * threads (one masker each, one shared rule set) and written in input
  * order by the main thread.  See parallel.h. */

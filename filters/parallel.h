@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -j N: masking one input on several threads, output in input order.
  *
  * The main thread cuts the input into jobs of at least 512 KiB of whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reports on stdout/stderr; see report.h. */
 #include <config.h>
 

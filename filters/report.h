@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What logmask prints besides the masked lines: the rule list, the inline
  * test summary and the counters. */
 #ifndef LOGMASK_REPORT_H

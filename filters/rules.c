@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rule set construction for logmask; see rules.h. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Building the compiled rule set from the options, in the documented order:
  * built-in rules, --rules (or LOGMASK_RULES), --literals, --env-file,
  * --enable/--disable, --mask, the hash key, compile. */

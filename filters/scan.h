@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `logmask scan`: report the secrets in files and trees without changing
  * them.  Dispatched from main() when the first argument is "scan". */
 #ifndef LOGMASK_SCAN_H

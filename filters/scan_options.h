@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Command-line options of `logmask scan`.  The rule-set options are the
  * filter's own (struct cli_options, built by rules_build); the rest say
  * what to read and how to report. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Loading known secret values from files; see secrets.h.  The reading and
  * the dotenv syntax are the library's (lm_ruleset_add_literals_file,
  * lm_ruleset_add_env_file_ignore); this file only reports. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Known secret values for the rule set: --literals and --env-file. */
 #ifndef LOGMASK_SECRETS_H
 #define LOGMASK_SECRETS_H

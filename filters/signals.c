@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signal handling of logmask: see signals.h for the policy. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Stop requests (SIGTERM, SIGINT) and SIGPIPE policy for logmask.
  *
  * A stop request only sets a flag; the input loop sees it before its next

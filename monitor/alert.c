@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* alert.c - see alert.h.  Each sink has its own de-duplication window and
  * rate limit; both live in memory, so they span one daemon run (a one-shot
  * `check` reports everything it finds). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* alert.h - alert records and the sinks that deliver them.
  *
  * Schema of an alert (one JSON object, one line):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit.c - see audit.h.  Records are written with one write(2) on an
  * O_APPEND descriptor under an exclusive flock, which also covers reading
  * and writing the head, so concurrent writers (daemon and a manual check)

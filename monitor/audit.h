@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit.h - the append-only audit trail: one JSON line per operation
  *   {"seq","time","host","user","op","secret","outcome","detail","prev","mac"}
  * hash-chained: seq counts records from the first ever, prev is the mac of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* baseline.h - the recorded state of every guarded secret.
  *
  * The file (STATE_DIR/baseline) is JSON lines: a header object (format,

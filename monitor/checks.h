@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks.h - compares the secrets as they are now with the baseline and
  * judges them: changed, missing, added, permissions, weak, duplicate,
  * unreadable.  Linear in the number of secrets (hash indexes). */

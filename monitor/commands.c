@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* commands.c - init, check, accept, status and verify-audit. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* commands.h - the subcommands; each returns an exit code (util.h). */
 #ifndef MONITOR_COMMANDS_H
 #define MONITOR_COMMANDS_H

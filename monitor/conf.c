@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* conf.c - see conf.h.  Parse a line into words, then one small
  * function per directive. */
 #ifdef HAVE_CONFIG_H

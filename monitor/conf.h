@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* conf.h - the monitor's configuration file (logmask-monitor.conf(5)):
  * one directive per line, words separated by blanks, "double" or 'single'
  * quotes for words with blanks, '#' comments. */

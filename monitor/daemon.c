@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* daemon.c - `logmask-monitor run`: re-checks the secrets when their
  * files, the baseline, the key or the state change (inotify) and every
  * `interval`, and tails the watched logs for leaks.  SIGHUP reloads the

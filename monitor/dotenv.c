@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dotenv.c - see dotenv.h: the library's parser (lm_dotenv_parse), with
  * errors worded "FILE:LINE: why" for the monitor's messages. */
 #ifdef HAVE_CONFIG_H

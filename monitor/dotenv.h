@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dotenv.h - environment files (.env) through the library's parser,
  * lm_dotenv_parse (logmask.h: every line docker compose, python-dotenv or
  * django-environ reads), with errors worded "FILE:LINE: why". */

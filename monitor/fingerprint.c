@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fingerprint.c - see fingerprint.h.  OpenSSL does the cryptography. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

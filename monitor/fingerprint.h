@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fingerprint.h - keyed fingerprints of secret values.
  *
  * fingerprint = lowercase hex of HMAC-SHA256(key, value), the same text as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json.h - thin helpers over yajl for the monitor's JSON-lines files and
  * alert records. */
 #ifndef MONITOR_JSON_H

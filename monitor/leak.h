@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* leak.h - leak detection in log lines through liblogmask: the rule
  * library plus every guarded secret as a known literal. */
 #ifndef MONITOR_LEAK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c - logmask-monitor: command line and dispatch. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

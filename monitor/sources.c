@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sources.c - see sources.h. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

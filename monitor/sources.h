@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sources.h - reads the guarded secrets from their sources: dotenv files,
  * secret files, secret directories (one secret per file, as Docker and
  * Kubernetes mount them), the monitor's own environment, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* status.h - STATE_DIR/status.json: the last check and the open alerts
  * (those of the last check, plus leaks until the secret is accepted or
  * the leak acknowledged), sealed (seal.h) like the baseline. */

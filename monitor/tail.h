@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tail.h - follows one log file like `tail -F`: across rotation by rename
  * (a new file appears at the path: the old one is read to its end first)
  * and by copytruncate, resuming from a saved offset after a restart.

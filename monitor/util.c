@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* util.c - see util.h. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

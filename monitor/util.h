@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* util.h - small helpers shared by the monitor's files: messages, time,
  * identity, whole-file reads and atomic writes, secret memory. */
 #ifndef MONITOR_UTIL_H

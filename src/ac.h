@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Aho-Corasick automaton over ASCII-case-folded bytes: every rule keyword
  * and every known literal in one DFA, run once per line.
  *

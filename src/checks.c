@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Validators a rule can name (`check:`), Shannon entropy, and the
  * placeholder test that keeps `${VAR}`, `<your key>`, `REDACTED` and the
  * like from being masked as secrets. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Environment files (.env), see lm_dotenv_parse in logmask.h.
  *
  * The syntax is the union of what three loaders accept, so a file one of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gzip through zlib, shaped for push streams: input is inflated chunk by
  * chunk as it is fed (member after member), output deflated batch by
  * batch.  Buffers are the objects' own; the caller's are never kept. */

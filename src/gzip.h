@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gzip for streams (gzip.c): decompression of the input as it arrives,
  * concatenated members included, and compression of the output. */
 #ifndef LM_GZIP_H

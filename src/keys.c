@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sensitive keys of structured formats: the one list (and the one way of
  * matching it) that the JSON, logfmt and syslog handlers share.  See
  * lm_ruleset_mask_keys in logmask.h for the matching rule. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Parser of the rule-file format (patterns/SYNTAX.md, logmask-rules(5)).
  * A file is loaded whole or not at all: rules are parsed into a private
  * array and appended to the set only when the entire file is valid. */

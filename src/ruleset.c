@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rule set: building (rule files, literals, options) and compiling
  * into the immutable, thread-shareable form. */
 #include "internal.h"

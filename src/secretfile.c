@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Known secrets from files: one value a line, or every value of a dotenv
  * file.  Shared by every host so none reads secret files its own way. */
 #include "internal.h"

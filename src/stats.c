@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Counters: read, merged across threads, and printed as JSON.  Counters
  * hold numbers and rule ids only, never secret text. */
 #include "internal.h"

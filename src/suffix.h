@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Names written right before a terminator byte ("password=" or
  * "api_key\"" ), ASCII case folded, separator bytes between and after the
  * name's letters stepped over: the question the format handlers' fast path

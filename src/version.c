@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Version, status strings, error recording and diagnostics. */
 #include "internal.h"
 #include <stdio.h>

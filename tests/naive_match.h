@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Naive reference searches that the multi-literal matchers (src/ac.c,
  * src/suffix.c) must agree with: shared by tests/unit/check_automata.c and
  * tests/fuzz/fuzz_automata.c.  Slow and obvious on purpose. */

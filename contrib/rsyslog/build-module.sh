@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # build-module.sh - builds mmlogmask, the native rsyslog module, against the
 # source of the rsyslog that is installed here (Debian/Ubuntu, as root).
 #

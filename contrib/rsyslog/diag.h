@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Diagnostics of the helper.  Never stderr: under mmexternal stderr is the
  * reply pipe, so one stray byte there would shift every later reply onto
  * the wrong message.  Lines go to a file named with --log, else to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reads the `fulljson` form of a message (rsyslog's jsonmesg property: one
  * JSON object of every property) and keeps the top-level string values the
  * helper masks.  Values are kept with their length: a "\u0000" inside does

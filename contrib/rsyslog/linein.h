@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A bounded line reader over a file descriptor: one message per line, the
  * buffer grows as a long line needs, up to a maximum.  A longer line is
  * skipped to its end and reported as overlong, so the caller can still

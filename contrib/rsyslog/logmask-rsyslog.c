@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* logmask-rsyslog: masks secrets in rsyslog messages as an mmexternal
  * helper.  rsyslog writes one message a line to stdin and blocks until one
  * JSON reply line comes back (plugins/external/INTERFACE.md in rsyslog's

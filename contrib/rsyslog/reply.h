@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Replies to mmexternal: one JSON object a line, generated with yajl.
  *
  *   {"msg":"<masked>","$!":{"logmask":{"ok":1,"masked":N,"check":"L:H"}}}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Real-world false-positive check (not in make check: needs ../shared):
 # runs the built logmask over every loghub sample, prints per file how many
 # lines changed, and writes each changed line (before and after) to a report

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Score logmask's recall and false-positive rate over a labelled corpus.
 
 Two corpus kinds, scored the same way (one logmask process for all lines):

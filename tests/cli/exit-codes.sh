@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every documented exit status of a masking run: 0, 1 (--check), 3 (an
 # unreadable input among several), 4 (write error), 141 (reader gone).
 # Status 2 is in help-version.sh and rule-errors.sh, signals in signals.sh.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The options of the format layer: gzip in and out, --format, and the
 # sensitive-key lists.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Golden end-to-end cases: tests/cases/NAME.in through the built logmask
 # must give exactly NAME.out, with every read size from 1 to 31 bytes and
 # 4096 (as yajl's tests sweep buffer sizes), and line-buffered too.

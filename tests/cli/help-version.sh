@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # --help and --version print to stdout and exit 0; bad options exit 2 with a
 # message on stderr naming the problem.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Hostile input (issue 6): the filter finishes, keeps every line, fails
 # closed and leaks nothing on input built to hurt it.  An unreadable file
 # among several and a full disk (/dev/full) are in exit-codes.sh.

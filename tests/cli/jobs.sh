@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # -j N gives byte-identical output to -j 1: PEM blocks across job
 # boundaries, a line too long to cut (serial hand-over), gzip input,
 # several inputs, and the same counters.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Bytes outside masked spans pass through unchanged: CRLF, NUL, invalid
 # UTF-8, long lines; N lines in give N lines out; several inputs are
 # masked each on its own, each ending its last line.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # --stats (text and JSON), --list-rules and --test-rules.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"
 COMMON=$top_srcdir/tests/cases/common.rules

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Rule, literal and key problems exit 2 before any input is read, with a
 # message naming the file and line.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"

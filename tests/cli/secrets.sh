@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Known secret values (--literals, --env-file) and the keyed hash style.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"
 BASE="--no-default-rules --format text --mask stars"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # SIGTERM/SIGINT: every line already read is written, then exit 128+signo;
 # a second signal ends a flush that cannot finish.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"

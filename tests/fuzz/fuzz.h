@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz.h - shared by the fuzz targets: the libFuzzer entry point, an
  * oracle failure that stops both libFuzzer and the standalone runner, a
  * growable output sink for lm_stream writers, and a deterministic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_automata.c - the two multi-literal matchers (src/ac.c and
  * src/suffix.c, built in) against a naive search.  Input: a pattern count
  * byte, then per pattern a length byte, a flags byte (bit 0: cased) and

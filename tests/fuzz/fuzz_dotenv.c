@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_dotenv.c - the dotenv parser (lm_dotenv_parse through the
  * monitor's wrapper monitor/dotenv.c, linked directly).  Oracles: every
  * name reported is a valid dotenv name (no blank-free rule broken, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_formats.c - every format handler (json, logfmt, syslog, auto, text)
  * on each line of the input through lm_masker_line.  Oracles: a line
  * valid as JSON stays valid JSON under the json and auto formats (yajl,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_gzip.c - the gzip reader and writer of lm_stream.  Input byte 0:
  * bit 0 wraps the rest in a real gzip member first (then bytes 1..2 cut
  * it short or flip a byte, to reach truncated and corrupt streams), bit 1

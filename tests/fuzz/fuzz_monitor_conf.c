@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_monitor_conf.c - the monitor's config parser (monitor/conf.c,
  * linked directly).  config_load() reads a path, so each input goes into a
  * memfd named through /proc/self/fd.  Oracles: success gives a config with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_rulefile.c - the rule-file parser and compiler: load a buffer,
  * compile it, run its inline tests and mask its own lines with it.
  * Oracle: a refused file is refused with a message naming the file. */

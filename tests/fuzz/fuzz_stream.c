@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_stream.c - lm_stream_feed with input cut into chunks (0 bytes
  * included) at sizes derived from the input.  Oracles: the output equals
  * the output of one whole-buffer feed; the line count is kept; no planted

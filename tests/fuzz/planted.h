@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* planted.h - known literals the stream and format targets load and plant
  * in their input.  Oracle: none may appear in any output.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Runs every libFuzzer target (built by `make fuzz` in a tree configured
 # with --enable-fuzzing CC=clang) for SECONDS each, from its seed corpus.
 # Fails on any crash, leak, timeout, oracle abort or sanitizer report;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every fuzz target, built as a plain program, over its seed corpus: the
 # oracles that libFuzzer checks hold for every hand-written seed too.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* standalone.c - runs a libFuzzer target without libFuzzer, as PCRE2 does
  * for its fuzz target: every file named on the command line (a directory
  * stands for the files in it, in name order) is fed once to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # accept records who and why and updates the baseline; status in text and
 # JSON; an unknown name changes nothing.
 . "$top_srcdir/tests/setup"

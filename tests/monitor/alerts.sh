@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # changed, missing, added and permissions alerts, each with exit 1 and the
 # documented schema; a restored state is quiet again.
 . "$top_srcdir/tests/setup"

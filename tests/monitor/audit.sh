@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The audit trail: JSON lines with time, host, user, operation, secret,
 # outcome; rotation by size deletes rotated files past the retention.
 . "$top_srcdir/tests/setup"

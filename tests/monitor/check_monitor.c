@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check_monitor.c - unit tests of the monitor's dotenv parser (every
  * quoting form, as docker compose, python-dotenv and django-environ read
  * them), fingerprint format (HMAC-SHA256, lowercase hex, the same text as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Errors in the configuration, the sources at init, and usage name the
 # file and line, exit 2 and change nothing.  (Sources and state going bad
 # after init are alerts: failclosed.sh, tamper.sh.)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The exec sink gets the alert JSON on stdin, a minimal environment, and
 # honours its rate limit and de-duplication window; file sink gets all.
 . "$top_srcdir/tests/setup"

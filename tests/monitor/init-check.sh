@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # init creates the state (modes, key, baseline without secrets); an
 # unchanged check exits 0 with no alert; fingerprints verify with openssl.
 . "$top_srcdir/tests/setup"

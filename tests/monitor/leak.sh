@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run: a guarded secret written to a watched log raises `leaked` within 2 s
 # (log, line, name, never the value) and the masked copy has no trace.
 . "$top_srcdir/tests/setup"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by the monitor's shell tests after tests/setup: the binary, a
 # config writer and polling helpers.  Every test works in $T.
 MONITOR="$top_builddir/monitor/logmask-monitor"

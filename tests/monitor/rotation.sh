@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Log rotation by rename and by copytruncate loses no line and alerts once;
 # a restart resumes at the saved offset without repeating or missing.
 . "$top_srcdir/tests/setup"

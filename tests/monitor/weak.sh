@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every weak case: too short for its class, placeholder, low entropy,
 # reuse across two secrets and two environment files, too short to be
 # leak-detected; a provider token (the library's rules know its documented

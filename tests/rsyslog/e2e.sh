@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # End to end through Debian's rsyslogd: imuxsock (msg mode) and imtcp
 # (fulljson mode with --sd-keys), each through logmask-rsyslog, the
 # documented fail-closed branch, omfile.  Secrets masked, clean messages

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Unit tests of logmask-rsyslog on its own: lines in, JSON replies out,
 # compared byte for byte; one reply per line, in order.
 . "$top_srcdir/tests/setup"

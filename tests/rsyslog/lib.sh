@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the rsyslog end-to-end tests (sourced after tests/setup): a
 # private rsyslogd in $T, started with its own config and pid file and
 # stopped by that pid on exit.  Installs nothing, touches nothing outside $T.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The native module mmlogmask inside Debian's rsyslogd: loaded by absolute
 # path from the build tree, imuxsock in, omfile out.  Secrets masked, clean
 # messages byte-identical (RFC 3164 leading space kept), count preserved,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fail closed through Debian's rsyslogd: a message that crashes the helper
 # (mmexternal then passes it on unchanged, without the marker) and one that
 # hangs it (the watchdog answers it withheld) go to the quarantine file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* White-box tests of the two multi-literal matchers (src/ac.c, src/suffix.c),
  * built into this program from their sources: each against a naive search
  * over many random pattern sets and texts dense with hits, so the

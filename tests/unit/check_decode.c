@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the encoded views: percent-encoding and backslash escapes
  * are decoded for matching, and the mask covers the encoded bytes. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of liblogmask's engine through the public API. */
 #include "config.h"
 #include <check.h>

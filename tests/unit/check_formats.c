@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the structured formats (JSON lines, logfmt, syslog) and of
  * the sensitive-key list, through the public API. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of gzip streams: input recognised by magic bytes, concatenated
  * members, gzip output, and corrupt or truncated input ending in an error
  * after every complete line was written. */

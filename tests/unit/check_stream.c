@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming tests: chunking never changes the output, lines are never
  * lost or split, long lines are windowed without letting secrets out. */
 #include "config.h"

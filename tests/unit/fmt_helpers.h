@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the format, decoder and gzip unit tests: a rule set
  * from inline rules, one masked line as a string, JSON validation. */
 #ifndef FMT_HELPERS_H
