@@ -20,6 +20,14 @@ lm_view *lm_fmt_string_view(lm_fmt_env *env, const lm_view *rec, size_t a, size_
 
 #define MAX_RECORD_DEPTH 3
 
+/* Whether '{"' occurs in t (memchr runs where memmem would not). */
+static int opens_object(const char *t, size_t n) {
+  for (const char *p = memchr(t, '{', n); p; p = memchr(p + 1, '{', n - (size_t)(p + 1 - t)))
+    if (p + 1 < t + n && p[1] == '"')
+      return 1;
+  return 0;
+}
+
 int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) {
   if (str->depth + 1 >= MAX_RECORD_DEPTH || str->len < 3)
     return 0;
@@ -29,7 +37,7 @@ int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) {
   char first = str->text[0], last = str->text[str->len - 1];
   if (first != '{' && first != '[' && first != '<' && !(first >= 'A' && first <= 'Z') &&
       last != '}' && last != '\n' && !memchr(str->text, '=', str->len) &&
-      !memmem(str->text, str->len, "{\"", 2))
+      !opens_object(str->text, str->len))
     return 0;
   size_t json_at;
   int f = lm_detect(str->text, str->len, &json_at);

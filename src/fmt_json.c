@@ -321,6 +321,14 @@ static int describes(const char *k, size_t n) {
   return 0;
 }
 
+/* Whether '{\"' occurs in a raw string token (JSON in a JSON string). */
+static int escaped_object(const char *t, size_t n) {
+  for (const char *p = memchr(t, '{', n); p; p = memchr(p + 1, '{', n - (size_t)(p + 1 - t)))
+    if (p + 2 < t + n && p[1] == '\\' && p[2] == '"')
+      return 1;
+  return 0;
+}
+
 /* Whether a string could hold a record of its own (fmt.c decides). */
 static int maybe_record_text(const char *t, size_t n) {
   /* the raw token: a line's end is written \n (Docker's "log") */
@@ -332,7 +340,7 @@ static int maybe_record_text(const char *t, size_t n) {
     return 0;
   char first = t[0], last = t[n - 1];
   return first == '{' || first == '[' || first == '<' || (first >= 'A' && first <= 'Z') ||
-         last == '}' || memchr(t, '=', n) != NULL || memmem(t, n, "{\\\"", 3) != NULL;
+         last == '}' || memchr(t, '=', n) != NULL || escaped_object(t, n);
 }
 
 /* Whether a number token is an integer 0-255 as JSON writes one. */

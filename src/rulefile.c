@@ -17,7 +17,25 @@ typedef struct parser {
   /* fields seen once in the current rule */
   unsigned seen;
   unsigned long lineno;
+  /* allow patterns compiled so far: most rules share theirs, and a copy
+   * of compiled code costs far less than compiling it again */
+  struct allow_seen {
+    char *text;
+    size_t n;
+    pcre2_code *re;
+  } *allows;
+  size_t nallows;
 } parser;
+
+static void parser_free_allows(parser *p) {
+  for (size_t i = 0; i < p->nallows; i++) {
+    free(p->allows[i].text);
+    pcre2_code_free(p->allows[i].re);
+  }
+  free(p->allows);
+  p->allows = NULL;
+  p->nallows = 0;
+}
 
 enum { F_DESC = 1, F_REGEX = 2, F_GROUP = 4, F_ENTROPY = 8, F_MINLEN = 16, F_CHECK = 32,
        F_PLACEHOLDERS = 64, F_MASK = 128, F_DEFAULT = 256, F_BLOCKEND = 512,
@@ -298,9 +316,28 @@ static lm_status field(parser *p, const char *f, size_t fn, const char *v, size_
     return LM_OK;
   }
   if (IS("allow")) {
-    pcre2_code *re;
-    if ((st = compile_re(p, v, n, col, &re)))
-      return st;
+    pcre2_code *re = NULL;
+    for (size_t i = 0; i < p->nallows && !re; i++)
+      if (p->allows[i].n == n && memcmp(p->allows[i].text, v, n) == 0 &&
+          !(re = pcre2_code_copy(p->allows[i].re)))
+        return PERR(p, LM_ERR_NOMEM, 0, "out of memory");
+    if (!re) {
+      if ((st = compile_re(p, v, n, col, &re)))
+        return st;
+      struct allow_seen *na = realloc(p->allows, (p->nallows + 1) * sizeof *na);
+      char *text = dupn(v, n);
+      pcre2_code *copy = pcre2_code_copy(re);
+      if (!na || !text || !copy) {
+        if (na)
+          p->allows = na;
+        free(text);
+        pcre2_code_free(copy);
+        pcre2_code_free(re);
+        return PERR(p, LM_ERR_NOMEM, 0, "out of memory");
+      }
+      p->allows = na;
+      p->allows[p->nallows++] = (struct allow_seen){text, n, copy};
+    }
     pcre2_code **na = realloc(r->allow, (r->nallow + 1) * sizeof *na);
     if (!na) {
       pcre2_code_free(re);
@@ -458,6 +495,7 @@ lm_status lm_rulefile_parse(lm_ruleset *set, const char *name, const char *text,
   }
   if (st == LM_OK)
     st = finish_rule(&p);
+  parser_free_allows(&p);
   if (st == LM_OK && p.n) {
     lm_rule *nr = realloc(set->rules, (set->nrules + p.n) * sizeof *nr);
     if (!nr) {

@@ -419,6 +419,23 @@ static int build_labels(built *b) {
   return 0;
 }
 
+typedef struct kw_pair {
+  const char *w;
+  uint32_t rule;
+} kw_pair;
+
+/* The order of same_keyword's groups, then of rules. */
+static int kw_pair_cmp(const void *pa, const void *pb) {
+  const kw_pair *a = pa, *b = pb;
+  int ca = lm_kw_cased(a->w), cb = lm_kw_cased(b->w);
+  if (ca != cb)
+    return ca - cb;
+  int c = ca ? strcmp(a->w, b->w) : strcasecmp(a->w, b->w);
+  if (c)
+    return c;
+  return (a->rule > b->rule) - (a->rule < b->rule);
+}
+
 static int build_keywords(lm_ruleset *set, size_t nmatch, built *b, size_t *nkw_out,
                           size_t *longest) {
   size_t total = 0;
@@ -431,44 +448,31 @@ static int build_keywords(lm_ruleset *set, size_t nmatch, built *b, size_t *nkw_
   b->ac = lm_ac_new();
   if (!b->kw || !b->kw_first || !b->kw_count || !b->kw_rules || !b->ac)
     return -1;
-  size_t nkw = 0;
+  /* group (keyword, rule) pairs by keyword (folded unless cased): sorted,
+   * each group's rules in order, a rule listing a keyword twice once */
+  kw_pair *pairs = malloc((total + 1) * sizeof *pairs);
+  if (!pairs)
+    return -1;
+  size_t np = 0;
+  for (size_t i = 0; i < nmatch; i++)
+    for (size_t j = 0; j < set->rules[i].nkeywords; j++)
+      pairs[np++] = (kw_pair){set->rules[i].keywords[j], (uint32_t)i};
+  qsort(pairs, np, sizeof *pairs, kw_pair_cmp);
+  size_t nkw = 0, acc = 0;
   *longest = 0;
-  /* group (keyword, rule) pairs by folded keyword: rules are few, so a
-   * quadratic pass is fine and keeps the code plain */
-  for (size_t i = 0; i < nmatch; i++)
-    for (size_t j = 0; j < set->rules[i].nkeywords; j++) {
-      const char *w = set->rules[i].keywords[j];
-      size_t found = nkw;
-      for (size_t q = 0; q < nkw; q++)
-        if (same_keyword(b->kw[q], w)) {
-          found = q;
-          break;
-        }
-      if (found == nkw)
-        b->kw[nkw++] = (char *)w;
-      b->kw_count[found]++;
-      if (strlen(lm_kw_text(w)) > *longest)
-        *longest = strlen(lm_kw_text(w));
+  for (size_t k = 0; k < np; k++) {
+    if (nkw == 0 || !same_keyword(b->kw[nkw - 1], pairs[k].w)) {
+      b->kw[nkw] = (char *)pairs[k].w;
+      b->kw_first[nkw++] = (uint32_t)acc;
+      if (strlen(lm_kw_text(pairs[k].w)) > *longest)
+        *longest = strlen(lm_kw_text(pairs[k].w));
+    } else if (b->kw_rules[acc - 1] == pairs[k].rule) {
+      continue;
     }
-  uint32_t acc = 0;
-  for (size_t q = 0; q < nkw; q++) {
-    b->kw_first[q] = acc;
-    acc += b->kw_count[q];
-    b->kw_count[q] = 0;
+    b->kw_rules[acc++] = pairs[k].rule;
+    b->kw_count[nkw - 1]++;
   }
-  for (size_t i = 0; i < nmatch; i++)
-    for (size_t j = 0; j < set->rules[i].nkeywords; j++) {
-      size_t q = 0;
-      while (!same_keyword(b->kw[q], set->rules[i].keywords[j]))
-        q++;
-      /* one rule listing the same keyword twice counts once */
-      int dup = 0;
-      for (uint32_t t = 0; t < b->kw_count[q]; t++)
-        if (b->kw_rules[b->kw_first[q] + t] == i)
-          dup = 1;
-      if (!dup)
-        b->kw_rules[b->kw_first[q] + b->kw_count[q]++] = (uint32_t)i;
-    }
+  free(pairs);
   for (size_t q = 0; q < nkw; q++) {
     const char *t = lm_kw_text(b->kw[q]);
     if ((lm_kw_cased(b->kw[q]) ? lm_ac_add_cased : lm_ac_add)(b->ac, (const unsigned char *)t,
@@ -584,8 +588,9 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     if (pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0 &&
         pcre2_pattern_info(r->re, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0)
       set->njit++;
-    for (size_t a = 0; a < r->nallow; a++)
-      pcre2_jit_compile(r->allow[a], PCRE2_JIT_COMPLETE);
+    /* allow patterns run on a found secret alone, a few bytes, and most
+     * never run: the interpreter costs less than compiling them (there
+     * are some 500 of them) */
     if (r->block_end) {
       pcre2_jit_compile(r->block_end, PCRE2_JIT_COMPLETE);
       if (r->block_body)
