@@ -7,7 +7,7 @@
 #include "fuzz.h"
 #include "logmask.h"
 #include "planted.h"
-#include <yajl/yajl_parse.h>
+#include "json_valid.h"
 
 static const char *const formats[] = {"json", "logfmt", "syslog", "auto", "text"};
 #define N_FORMATS (sizeof formats / sizeof formats[0])
@@ -32,34 +32,6 @@ static void setup(void)
     st = lm_masker_set_format(maskers[i], formats[i]);
     FUZZ_ASSERT(st == LM_OK, "set_format %s: %s", formats[i], lm_strerror(st));
   }
-}
-
-static int yajl_accepts(const char *text, size_t len)
-{
-  yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-  FUZZ_ASSERT(h, "yajl_alloc failed");
-  yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
-  if (st == yajl_status_ok)
-    st = yajl_complete_parse(h);
-  yajl_free(h);
-  return st == yajl_status_ok;
-}
-
-/* Valid as RFC 8259 has it.  yajl 2.1 is more lenient: it takes \v and \f
- * as blanks, and an unfinished token after the value (` "abc`, ` tr`) for
- * input still to come.  A '"' appended turns such a tail into an error,
- * while after a complete value it only opens an unfinished string. */
-static int valid_json(const char *text, size_t len)
-{
-  if (memchr(text, '\v', len) || memchr(text, '\f', len) || !yajl_accepts(text, len))
-    return 0;
-  char *quoted = malloc(len + 1);
-  FUZZ_ASSERT(quoted, "out of memory");
-  memcpy(quoted, text, len);
-  quoted[len] = '"';
-  int ok = yajl_accepts(quoted, len + 1);
-  free(quoted);
-  return ok;
 }
 
 static void one_line(size_t f, const char *line, size_t len)

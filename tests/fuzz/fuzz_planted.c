@@ -41,7 +41,7 @@
  * looks for new bugs; remove the gate with the fix. */
 #include "fuzz.h"
 #include "logmask.h"
-#include <yajl/yajl_parse.h>
+#include "json_valid.h"
 
 /* ------------------------------------------------------------------ */
 /* choices                                                             */
@@ -515,32 +515,7 @@ static const char *const filler[] = {
 #define NFILLER (sizeof filler / sizeof filler[0])
 
 /* ------------------------------------------------------------------ */
-/* oracles                                                             */
-
-static int yajl_accepts(const char *text, size_t len)
-{
-  yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-  FUZZ_ASSERT(h, "yajl_alloc failed");
-  yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
-  if (st == yajl_status_ok)
-    st = yajl_complete_parse(h);
-  yajl_free(h);
-  return st == yajl_status_ok;
-}
-
-/* RFC 8259 JSON, as fuzz_formats.c checks it (yajl plus a '"' appended). */
-static int valid_json(const char *text, size_t len)
-{
-  if (!len || memchr(text, '\v', len) || memchr(text, '\f', len) || !yajl_accepts(text, len))
-    return 0;
-  char *q = malloc(len + 1);
-  FUZZ_ASSERT(q, "out of memory");
-  memcpy(q, text, len);
-  q[len] = '"';
-  int ok = yajl_accepts(q, len + 1);
-  free(q);
-  return ok;
-}
+/* oracles (valid_json: json_valid.h)                                   */
 
 typedef struct record {
   size_t first, nlines; /* input lines of this record */
