@@ -167,9 +167,19 @@ double lm_entropy(const char *s, size_t len) {
   return h;
 }
 
-static int word_in(const char *s, size_t len, const char *const *words) {
-  for (size_t i = 0; words[i]; i++)
-    if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
+typedef struct word {
+  const char *s;
+  size_t len;
+} word;
+#define W(x) {x, sizeof x - 1}
+
+/* Asked of every secret found: lengths kept, and a value longer than the
+ * longest word settled at once. */
+static int word_in(const char *s, size_t len, const word *words, size_t longest) {
+  if (len > longest)
+    return 0;
+  for (size_t i = 0; words[i].s; i++)
+    if (words[i].len == len && strncasecmp(s, words[i].s, len) == 0)
       return 1;
   return 0;
 }
@@ -187,14 +197,16 @@ int lm_is_placeholder(const char *s, size_t len) {
   }
   if (len == 0)
     return 1;
-  static const char *const words[] = {
-      "null", "nil", "none", "undefined", "true", "false", "empty", "changeme", "change_me",
-      "change-me", "changeit", "redacted", "masked", "hidden", "removed", "omitted", "filtered",
-      "placeholder", "example", "dummy", "sample", "xxx", "n/a", "na", "unset", "notset",
-      "not_set", "secret", "password", "passwd", "token", "required", "optional", "string",
-      "value", "default", "todo", "tbd", "fixme", "***", "<redacted>", "[redacted]",
-      "[filtered]", "[masked]", "(hidden)", "(redacted)", "yes", "no", "on", "off", NULL};
-  if (word_in(s, len, words))
+  static const word words[] = {
+      W("null"), W("nil"), W("none"), W("undefined"), W("true"), W("false"), W("empty"),
+      W("changeme"), W("change_me"), W("change-me"), W("changeit"), W("redacted"), W("masked"),
+      W("hidden"), W("removed"), W("omitted"), W("filtered"), W("placeholder"), W("example"),
+      W("dummy"), W("sample"), W("xxx"), W("n/a"), W("na"), W("unset"), W("notset"),
+      W("not_set"), W("secret"), W("password"), W("passwd"), W("token"), W("required"),
+      W("optional"), W("string"), W("value"), W("default"), W("todo"), W("tbd"), W("fixme"),
+      W("***"), W("<redacted>"), W("[redacted]"), W("[filtered]"), W("[masked]"),
+      W("(hidden)"), W("(redacted)"), W("yes"), W("no"), W("on"), W("off"), {NULL, 0}};
+  if (word_in(s, len, words, sizeof "placeholder" - 1))
     return 1;
   /* Our own masks (and other tools'): masking twice must not nest. */
   if (starts_with_ci(s, len, "[REDACTED") || starts_with_ci(s, len, "<REDACTED") ||

@@ -89,6 +89,11 @@ typedef struct lm_rule {
   int secret_group;                /* capture number, 0 = whole match */
   pcre2_code **allow;
   size_t nallow;
+  /* per allow pattern, set on its first run (scan.c allow_code): its JIT
+   * copy, or the pattern itself where JIT is not to be had.  Published
+   * atomically: the only part of a compiled set that changes, and a
+   * cache of compiled code only (no result depends on it) */
+  pcre2_code **allow_run;
   double min_entropy;
   size_t min_length;
   lm_check_kind check;

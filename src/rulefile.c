@@ -51,8 +51,12 @@ void lm_rule_clear(lm_rule *r) {
     free(r->keywords[i]);
   free(r->keywords);
   pcre2_code_free(r->re);
-  for (size_t i = 0; i < r->nallow; i++)
+  for (size_t i = 0; i < r->nallow; i++) {
+    if (r->allow_run && r->allow_run[i] != r->allow[i])
+      pcre2_code_free(r->allow_run[i]);
     pcre2_code_free(r->allow[i]);
+  }
+  free(r->allow_run);
   free(r->allow);
   lm_maskspec_clear(&r->mask);
   pcre2_code_free(r->block_end);

@@ -588,9 +588,10 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     if (pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0 &&
         pcre2_pattern_info(r->re, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0)
       set->njit++;
-    /* allow patterns run on a found secret alone, a few bytes, and most
-     * never run: the interpreter costs less than compiling them (there
-     * are some 500 of them) */
+    /* allow patterns (some 500) run on a found secret alone, and most
+     * never run: each is JIT-compiled on its first run (scan.c) */
+    if (r->nallow && !r->allow_run)
+      r->allow_run = calloc(r->nallow, sizeof *r->allow_run);
     if (r->block_end) {
       pcre2_jit_compile(r->block_end, PCRE2_JIT_COMPLETE);
       if (r->block_body)

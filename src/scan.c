@@ -231,6 +231,31 @@ static int is_quote(char c) { return c == '"' || c == '\''; }
 /* The secret a rule matched is kept only when it is not a placeholder,
  * not allowed, long enough, random enough, passes the rule's check and,
  * for a bare value, is not code. */
+/* A rule's allow pattern i to run: JIT-compiled on its first run, by
+ * whichever thread gets there first (a compiled set is shared: the copy
+ * is made aside and published with one atomic exchange, a loser frees
+ * its own).  The interpreter where JIT fails or memory runs out. */
+static pcre2_code *allow_code(const lm_rule *r, size_t i) {
+  if (!r->allow_run)
+    return r->allow[i];
+  pcre2_code *run = __atomic_load_n(&r->allow_run[i], __ATOMIC_ACQUIRE);
+  if (run)
+    return run;
+  pcre2_code *copy = pcre2_code_copy(r->allow[i]);
+  if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) != 0) {
+    pcre2_code_free(copy);
+    copy = NULL;
+  }
+  run = copy ? copy : r->allow[i];
+  pcre2_code *none = NULL;
+  if (!__atomic_compare_exchange_n(&r->allow_run[i], &none, run, 0, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE)) {
+    pcre2_code_free(copy);
+    return none;
+  }
+  return run;
+}
+
 static int has_digit(const char *v, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (isdigit((unsigned char)v[i]))
@@ -254,7 +279,7 @@ static int accept_secret(lm_masker *m, const lm_rule *r, const char *text, size_
   if (!r->mask_placeholders && lm_is_placeholder(sec, n))
     return 0;
   for (size_t i = 0; i < r->nallow; i++)
-    if (pcre2_match(r->allow[i], (PCRE2_SPTR)sec, n, 0, 0, m->md, m->mctx) >= 0)
+    if (pcre2_match(allow_code(r, i), (PCRE2_SPTR)sec, n, 0, 0, m->md, m->mctx) >= 0)
       return 0;
   if (r->min_entropy > 0 && lm_entropy(sec, n) < r->min_entropy)
     return 0;

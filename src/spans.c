@@ -53,9 +53,11 @@ void lm_spans_merge(lm_lctx *lc) {
  * hash of that many bytes, and a window whose hash is a secret's is
  * compared with the secrets of that hash.  A hostile line with many
  * secrets sharing a prefix could make those comparisons quadratic, so
- * they have a budget; past it a window that starts like a secret is
- * masked as far as the longest such secret (more, never less). */
+ * they have a budget, and a bucket holds at most CHAIN_MAX of them; past
+ * either a window that starts like a secret is masked as far as the
+ * longest such secret (more, never less). */
 #define REPEAT_MIN 6
+#define CHAIN_MAX 8
 
 typedef struct rep {
   size_t start, len; /* one occurrence found by a rule */
@@ -81,32 +83,44 @@ int lm_spans_repeats(lm_lctx *lc) {
   unsigned bits = 4;
   while ((1u << bits) < 2 * n && bits < 20)
     bits++;
-  uint32_t *head = malloc((1u << bits) * sizeof *head);
+  size_t nb = (size_t)1 << bits;
+  uint32_t *head = malloc(nb * sizeof *head);
+  uint32_t *count = calloc(nb, sizeof *count);
+  uint32_t *widest = malloc(nb * sizeof *widest);
   rep *reps = malloc(n * sizeof *reps);
-  if (!head || !reps) {
+  if (!head || !count || !widest || !reps) {
     free(head);
+    free(count);
+    free(widest);
     free(reps);
     lc->oom = 1;
     return -1;
   }
-  memset(head, 0xff, (1u << bits) * sizeof *head);
-  size_t nr = 0, longest = 0;
+  memset(head, 0xff, nb * sizeof *head);
+  size_t nr = 0;
   for (size_t i = 0; i < n; i++) {
     const lm_span *sp = &lc->spans.v[i];
     size_t l = sp->end - sp->start;
     if (l < REPEAT_MIN || sp->origin == LM_ORIGIN_LABEL)
       continue;
     uint32_t h = hash6(t + sp->start, bits);
-    /* one entry per distinct secret */
+    /* one entry per distinct secret, in a bucket of up to CHAIN_MAX; a
+     * bucket with more (secrets sharing their first bytes) keeps only its
+     * longest, and is matched by those first bytes alone */
     int dup = 0;
-    for (uint32_t k = head[h]; k != UINT32_MAX && !dup; k = reps[k].next)
+    for (uint32_t k = head[h]; k != UINT32_MAX && !dup && count[h] <= CHAIN_MAX; k = reps[k].next)
       dup = reps[k].len == l && memcmp(t + reps[k].start, t + sp->start, l) == 0;
     if (dup)
       continue;
-    reps[nr] = (rep){sp->start, l, sp->label, sp->literal, sp->origin, head[h]};
-    head[h] = (uint32_t)nr++;
-    if (l > longest)
-      longest = l;
+    reps[nr] = (rep){sp->start, l, sp->label, sp->literal, sp->origin, UINT32_MAX};
+    if (count[h] < CHAIN_MAX) {
+      reps[nr].next = head[h];
+      head[h] = (uint32_t)nr;
+    }
+    if (!count[h] || l > reps[widest[h]].len)
+      widest[h] = (uint32_t)nr;
+    count[h]++;
+    nr++;
   }
   size_t budget = 8 * len + 65536;
   int rc = 0;
@@ -127,36 +141,51 @@ int lm_spans_repeats(lm_lctx *lc) {
       budget -= r->len;
       q++;
     }
-    if (rc != 0 || !q || (size_t)(t + len - q) < r->len) {
-      free(head);
-      free(reps);
-      return rc;
-    }
+    if (rc != 0 || !q || (size_t)(t + len - q) < r->len)
+      goto done;
     budget = 0; /* out of budget: the walk from here on fails closed */
   }
   for (size_t p = 0; nr && p + REPEAT_MIN <= len; p++) {
-    uint32_t k = head[hash6(t + p, bits)];
+    uint32_t h = hash6(t + p, bits);
+    uint32_t k = head[h];
     if (k == UINT32_MAX)
       continue;
     size_t best = 0;
     const rep *who = NULL;
+    int blind = 0; /* who was not compared whole */
     for (; k != UINT32_MAX; k = reps[k].next) {
       const rep *r = &reps[k];
-      if (r->len > len - p)
-        continue;
-      if (budget < r->len) {
-        /* out of budget: fail closed */
-        if (memcmp(t + p, t + r->start, REPEAT_MIN) == 0 && r->len > best) {
-          best = r->len;
-          who = r;
+      if (count[h] > CHAIN_MAX || budget < r->len) {
+        /* too many to compare, or out of budget: fail closed, as far as
+         * the longest secret starting so */
+        if (memcmp(t + p, t + r->start, REPEAT_MIN) == 0) {
+          const rep *w = count[h] > CHAIN_MAX ? &reps[widest[h]] : r;
+          if (w->len > best) {
+            best = w->len;
+            who = w;
+            blind = 1;
+          }
         }
         continue;
       }
+      if (r->len > len - p)
+        continue;
       budget -= r->len;
       if (r->len > best && memcmp(t + p, t + r->start, r->len) == 0) {
         best = r->len;
         who = r;
+        blind = 0;
       }
+    }
+    if (best > len - p)
+      best = len - p;
+    if (who && blind) {
+      /* not compared whole: up to the end of the token, as far as the
+       * longest secret starting so (a secret holds no blank or quote) */
+      size_t e = p + REPEAT_MIN;
+      while (e < p + best && !strchr(" \t\"'<>,;&", t[e]))
+        e++;
+      best = e - p;
     }
     if (who && p != who->start &&
         lm_span_add_raw(lc, p, p + best, who->label, who->literal, who->origin)) {
@@ -164,7 +193,10 @@ int lm_spans_repeats(lm_lctx *lc) {
       break;
     }
   }
+done:
   free(head);
+  free(count);
+  free(widest);
   free(reps);
   return rc;
 }
