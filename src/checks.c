@@ -208,9 +208,12 @@ int lm_is_placeholder(const char *s, size_t len) {
       W("(hidden)"), W("(redacted)"), W("yes"), W("no"), W("on"), W("off"), {NULL, 0}};
   if (word_in(s, len, words, sizeof "placeholder" - 1))
     return 1;
+  /* the words below by their first letter: asked of every secret found */
+  int first = tolower((unsigned char)s[0]);
   /* Our own masks (and other tools'): masking twice must not nest. */
-  if (starts_with_ci(s, len, "[REDACTED") || starts_with_ci(s, len, "<REDACTED") ||
-      starts_with_ci(s, len, "[FILTERED") || starts_with_ci(s, len, "[MASKED"))
+  if ((first == '[' || first == '<') &&
+      (starts_with_ci(s, len, "[REDACTED") || starts_with_ci(s, len, "<REDACTED") ||
+       starts_with_ci(s, len, "[FILTERED") || starts_with_ci(s, len, "[MASKED")))
     return 1;
   /* Templates and variable references: ${VAR}, {{ var }}, <your key>,
    * %(password)s, %s, $VAR, {password}, @var@, __VAR__. */
@@ -229,10 +232,11 @@ int lm_is_placeholder(const char *s, size_t len) {
       return 1;
   }
   /* "your_api_key", "your-password-here", "my_secret", "insert_token_here" */
-  if (starts_with_ci(s, len, "your") || starts_with_ci(s, len, "insert") ||
-      starts_with_ci(s, len, "enter_") || starts_with_ci(s, len, "enter-") ||
-      starts_with_ci(s, len, "replace") || starts_with_ci(s, len, "example") ||
-      starts_with_ci(s, len, "<your"))
+  if (first && strchr("yier<", first) &&
+      (starts_with_ci(s, len, "your") || starts_with_ci(s, len, "insert") ||
+       starts_with_ci(s, len, "enter_") || starts_with_ci(s, len, "enter-") ||
+       starts_with_ci(s, len, "replace") || starts_with_ci(s, len, "example") ||
+       starts_with_ci(s, len, "<your")))
     return 1;
   /* one repeated character (****, xxxxxx, ......, 000000) */
   size_t same = 1;

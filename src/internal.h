@@ -312,6 +312,10 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 int lm_fmt_syslog(lm_fmt_env *env, lm_view *rec) LM_HIDDEN;
 int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
+/* Sorts an array that holds a few sorted runs (sort.c): a stable merge of
+ * the runs, qsort where there are many. */
+void lm_sort_runs(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+    LM_HIDDEN;
 /* Format detection (detect.c).  *json_at gets the offset of JSON in a
  * text line behind a prefix, or (size_t)-1. */
 int lm_detect(const char *text, size_t len, size_t *json_at) LM_HIDDEN;

@@ -376,6 +376,8 @@ typedef struct built {
   lm_suffix *key_names, *key_names_json, *keyword_names_json;
   uint32_t *key_index;
   pcre2_code *pem_body;
+  pcre2_code ***allow_runs; /* per rule: its allow_run (lm_rule) */
+  size_t nallow_runs;
 } built;
 
 static void built_free(built *b) {
@@ -394,6 +396,9 @@ static void built_free(built *b) {
   lm_suffix_free(b->keyword_names_json);
   free(b->key_index);
   pcre2_code_free(b->pem_body);
+  for (size_t i = 0; b->allow_runs && i < b->nallow_runs; i++)
+    free(b->allow_runs[i]);
+  free(b->allow_runs);
   memset(b, 0, sizeof *b);
 }
 
@@ -553,6 +558,15 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   if (!b.pem_body)
     goto nomem;
   pcre2_jit_compile(b.pem_body, PCRE2_JIT_COMPLETE);
+  /* allow patterns (some 500) run on a found secret alone, and most
+   * never run: each is JIT-compiled on its first run (scan.c) */
+  if (!(b.allow_runs = calloc(nmatch + 1, sizeof *b.allow_runs)))
+    goto nomem;
+  b.nallow_runs = nmatch;
+  for (size_t i = 0; i < nmatch; i++)
+    if (rules[i].nallow && !rules[i].allow_run &&
+        !(b.allow_runs[i] = calloc(rules[i].nallow, sizeof *b.allow_runs[i])))
+      goto nomem;
 
   /* nothing below fails: the set takes it all */
   for (size_t i = 0; i < set->nrules; i++)
@@ -588,10 +602,8 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
     if (pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0 &&
         pcre2_pattern_info(r->re, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0)
       set->njit++;
-    /* allow patterns (some 500) run on a found secret alone, and most
-     * never run: each is JIT-compiled on its first run (scan.c) */
-    if (r->nallow && !r->allow_run)
-      r->allow_run = calloc(r->nallow, sizeof *r->allow_run);
+    if (b.allow_runs[i])
+      r->allow_run = b.allow_runs[i];
     if (r->block_end) {
       pcre2_jit_compile(r->block_end, PCRE2_JIT_COMPLETE);
       if (r->block_body)
@@ -619,6 +631,7 @@ lm_status lm_ruleset_compile(lm_ruleset *set) {
   set->key_index = b.key_index;
   set->pem_body = b.pem_body;
   set->any_drop = any_drop;
+  free(b.allow_runs); /* each now a rule's */
   set->compiled = 1;
   return LM_OK;
 nomem:

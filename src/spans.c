@@ -25,7 +25,7 @@ void lm_spans_merge(lm_lctx *lc) {
   size_t n = lc->spans.n;
   if (n < 2)
     return;
-  qsort(s, n, sizeof *s, cmp_span);
+  lm_sort_runs(s, n, sizeof *s, cmp_span);
   size_t w = 0;
   for (size_t i = 1; i < n; i++) {
     if (s[i].start <= s[w].end) {
@@ -256,7 +256,7 @@ int lm_spans_fit(lm_lctx *lc) {
   lm_region *reg = lc->regions.v;
   /* handlers add regions mostly in text order: insertion sort unless many */
   if (nreg > 64) {
-    qsort(reg, nreg, sizeof *reg, cmp_region);
+    lm_sort_runs(reg, nreg, sizeof *reg, cmp_region);
   } else {
     for (size_t i = 1; i < nreg; i++) {
       lm_region r = reg[i];
