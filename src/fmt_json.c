@@ -878,7 +878,9 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
   size_t nviews = lc->views.n, nrec = lc->records.n, ncont = lc->contents.n,
          nreg = lc->regions.n, nspan = lc->spans.n;
   int fail = parse(&c, rec->text, a);
-  if (fail == FAIL_DESYNC) {
+  /* (a first value that parsed whole needs no lenient copy: what follows
+   * it is the rest below) */
+  if (fail == FAIL_DESYNC && c.vend == 0) {
     char *cp = lenient_copy(lc, rec->text, rec->len);
     if (cp) {
       lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
