@@ -400,7 +400,42 @@ static int same_surroundings(const char *t, size_t len, size_t ps, size_t pe, si
   return memcmp(t + s - SURROUNDINGS, t + ps - SURROUNDINGS, SURROUNDINGS + n) == 0;
 }
 
+/* The spans earlier rules found in the line's own view, a sorted run per
+ * rule: a value one of them covers already is not judged again (the
+ * union keeps the earlier rule's label for it anyway: cmp_span). */
+#define COVER_RUNS 32
+typedef struct cover {
+  const lm_lctx *lc;
+  size_t nruns;
+  size_t at[COVER_RUNS + 1]; /* run k: lc->spans [at[k], at[k + 1]) */
+} cover;
+
+static int covered(const cover *cv, size_t s, size_t e) {
+  const lm_span *sp = cv->lc->spans.v;
+  for (size_t k = 0; k < cv->nruns; k++) {
+    size_t lo = cv->at[k], hi = cv->at[k + 1];
+    while (lo < hi) { /* the first span starting after s */
+      size_t mid = lo + (hi - lo) / 2;
+      if (sp[mid].start <= s)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo > cv->at[k] && sp[lo - 1].end >= e)
+      return 1;
+  }
+  return 0;
+}
+
+static int rule_matches(lm_masker *m, uint32_t ri, const lm_view *v, lm_found_fn fn, void *ctx,
+                        const cover *cv);
+
 int lm_rule_matches(lm_masker *m, uint32_t ri, const lm_view *v, lm_found_fn fn, void *ctx) {
+  return rule_matches(m, ri, v, fn, ctx, NULL);
+}
+
+static int rule_matches(lm_masker *m, uint32_t ri, const lm_view *v, lm_found_fn fn, void *ctx,
+                        const cover *cv) {
   const lm_rule *r = &m->set->rules[ri];
   const char *text = v->text;
   size_t len = v->len;
@@ -429,7 +464,9 @@ int lm_rule_matches(lm_masker *m, uint32_t ri, const lm_view *v, lm_found_fn fn,
       e = lm_value_end(text, len, s);
     if (v->nmembers)
       clip_to_member(v, &s, &e);
-    if (e > s) {
+    if (e > s && cv && covered(cv, s, e)) {
+      /* an earlier rule has it */
+    } else if (e > s) {
       /* a line repeating one pair (password=X password=X ...) is judged
        * once: the same value in the same surroundings gets the same
        * answer (in a log: source files read more around a value) */
@@ -465,16 +502,25 @@ static int add_found(void *vctx, size_t s, size_t e) {
 }
 
 int lm_scan_rules(lm_masker *m, const lm_view *v, const lm_cands *c) {
+  /* in the line's own view a span is the match itself */
+  cover cv = {&m->lc, 0, {0}};
+  int raw = v->text == m->lc.line && v->nsegs == 1 && !v->segs[0].map &&
+            v->segs[0].rs == 0 && v->segs[0].vs == 0;
   for (size_t i = 0; i < c->n && !m->lc.limit; i++) {
     /* an opener that stays (block-open: keep) is the block machine's */
     if (m->set->rules[c->v[i]].block_keep_opener)
       continue;
     add_ctx a = {&m->lc, v, c->v[i], LM_ORIGIN_RULE};
-    int rc = lm_rule_matches(m, c->v[i], v, add_found, &a);
+    size_t before = m->lc.spans.n;
+    int rc = rule_matches(m, c->v[i], v, add_found, &a, raw ? &cv : NULL);
     if (rc < 0 || m->lc.oom)
       return -1;
     if (rc > 0)
       m->lc.limit = 1;
+    if (raw && m->lc.spans.n > before && cv.nruns < COVER_RUNS) {
+      cv.at[cv.nruns++] = before;
+      cv.at[cv.nruns] = m->lc.spans.n;
+    }
   }
   return 0;
 }
