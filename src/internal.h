@@ -43,6 +43,9 @@ double lm_entropy(const char *s, size_t len) LM_HIDDEN;
 int lm_is_placeholder(const char *s, size_t len) LM_HIDDEN;
 
 /* ---- bare values (value.c) ---- */
+/* Where the key before a value at t[s] starts (its name, quotes and
+ * separator stepped over), as the checks of value.c read it. */
+size_t lm_value_key_start(const char *t, size_t s) LM_HIDDEN;
 /* End of a bare (unquoted) value starting at text[s], as its context
  * delimits it (see `value-end: token` in logmask-rules(5)), whatever the
  * rule's regex took. */

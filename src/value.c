@@ -32,6 +32,11 @@ static size_t key_start(const char *t, size_t s, size_t *kend) {
   return i;
 }
 
+size_t lm_value_key_start(const char *t, size_t s) {
+  size_t kend;
+  return key_start(t, s, &kend);
+}
+
 /* `name=` (a next key) at t[i], blanks before it allowed. */
 static int key_follows(const char *t, size_t len, size_t i) {
   while (i < len && (t[i] == ' ' || t[i] == '\t'))
