@@ -188,20 +188,13 @@ int leak_scan(const leak_detector *d, lm_masker *finder, const char *log, unsign
   }
   size_t first_new = same_line_from <= out->n ? same_line_from : out->n;
   int rc = 0;
-  /* Guarded secrets first; a rule match overlapping one is the same leak. */
+  /* Guarded secrets first.  Findings are disjoint, and where a rule and a
+   * literal cover the same bytes the library names the literal, so a rule
+   * finding is never the same leak as a literal one. */
   for (int pass = 0; pass < 2 && rc == 0; pass++)
-    for (size_t i = 0; i < count && rc == 0; i++) {
-      const lm_finding *f = &found[i];
-      int literal = f->rule == (size_t)-1;
-      if (literal != (pass == 0))
-        continue;
-      int overlaps = 0;
-      for (size_t j = 0; !literal && j < count && !overlaps; j++)
-        overlaps = found[j].rule == (size_t)-1 && found[j].start < f->end &&
-                   f->start < found[j].end;
-      if (!overlaps)
-        rc = add_leak(d, f, log, line, first_new, out);
-    }
+    for (size_t i = 0; i < count && rc == 0; i++)
+      if ((found[i].rule == (size_t)-1) == (pass == 0))
+        rc = add_leak(d, &found[i], log, line, first_new, out);
   if (found != small)
     free(found);
   return rc;
