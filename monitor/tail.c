@@ -31,6 +31,20 @@ void tail_init(tailer *t, const log_cfg *cfg, const tail_offset *resume,
   t->reading = t->is_stdin ? "(stdin)" : cfg->path;
 }
 
+static void set_notice(tailer *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A log that exists but cannot be opened or read is not scanned: said on
+ * stderr and as a notice (an alert) once, until a poll succeeds again. */
+static void io_failed(tailer *t, const char *what)
+{
+  int e = errno;
+  if (t->failing)
+    return;
+  t->failing = 1;
+  mon_warn("%s: %s: %s", t->reading, what, strerror(e));
+  set_notice(t, "%s: %s: %s: its new lines are not scanned", t->reading, what, strerror(e));
+}
+
 static void drop_partial(tailer *t)
 {
   mon_wipe(t->partial, t->partial_len);
@@ -181,7 +195,7 @@ static int drain(tailer *t, tail_line_fn fn, void *ctx, int *moved, size_t *budg
     if (n < 0 && errno == EAGAIN)
       return 0;
     if (n < 0) {
-      mon_warn("%s: read error: %s", t->reading, strerror(errno));
+      io_failed(t, "read error");
       return -1;
     }
     if (n == 0) {
@@ -222,7 +236,6 @@ typedef struct old_file {
   char head[MAC_HEX_LEN + 1];
 } old_file;
 
-static void set_notice(tailer *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_notice(tailer *t, const char *fmt, ...)
 {
   va_list ap;
@@ -338,10 +351,15 @@ static int start_at_zero(tailer *t)
 static int open_file(tailer *t, tail_line_fn fn, void *ctx)
 {
   int fd = open(t->cfg->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0)
-    return errno == ENOENT ? 0 : -1;
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return 0;
+    io_failed(t, "cannot open");
+    return -1;
+  }
   struct stat st;
   if (fstat(fd, &st) != 0) {
+    io_failed(t, "cannot stat");
     close(fd);
     return -1;
   }
@@ -436,11 +454,10 @@ static int check_rewritten(tailer *t, tail_line_fn fn, void *ctx, int *moved)
   return start_at_zero(t);
 }
 
-int tail_poll(tailer *t, tail_line_fn fn, void *ctx)
+static int poll_once(tailer *t, tail_line_fn fn, void *ctx)
 {
   int moved = 0;
   size_t budget = TAIL_POLL_BUDGET;
-  t->more = 0;
   if (t->is_stdin) {
     if (t->at_eof)
       return 0;
@@ -455,10 +472,8 @@ int tail_poll(tailer *t, tail_line_fn fn, void *ctx)
   }
   if (t->fd < 0) {
     int r = open_file(t, fn, ctx);
-    if (r < 0) {
-      mon_warn("%s: cannot open: %s", t->cfg->path, strerror(errno));
+    if (r < 0)
       return -1;
-    }
     if (r == 0)
       return 0;
     moved = 1;
@@ -492,6 +507,15 @@ int tail_poll(tailer *t, tail_line_fn fn, void *ctx)
     break;
   }
   return moved;
+}
+
+int tail_poll(tailer *t, tail_line_fn fn, void *ctx)
+{
+  t->more = 0;
+  int rc = poll_once(t, fn, ctx);
+  if (rc >= 0)
+    t->failing = 0;
+  return rc;
 }
 
 /* ---- saved positions ------------------------------------------------ */

@@ -67,6 +67,8 @@ typedef struct tailer {
   int more;               /* the last poll stopped at TAIL_POLL_BUDGET */
   dev_t refused_dev;      /* a file at the path that is not a regular file */
   ino_t refused_ino;      /* (said once) */
+  int failing;            /* the log could not be opened or read (said once,
+                             until a poll reads it again) */
 } tailer;
 
 /* How much of a line a call hands over. */
@@ -88,7 +90,8 @@ typedef int (*tail_line_fn)(void *ctx, tailer *t, const char *line, size_t len,
 void tail_init(tailer *t, const log_cfg *cfg, const tail_offset *resume,
                const unsigned char *head_key);
 /* Reads everything new; handles rotation.  Returns 1 when the position
- * changed, 0 when nothing happened, -1 on a read error (reported). */
+ * changed, 0 when nothing happened, -1 on an error: a log that exists but
+ * cannot be opened or read leaves t->notice (once until it is read again). */
 int tail_poll(tailer *t, tail_line_fn fn, void *ctx);
 void tail_close(tailer *t);
 

@@ -92,3 +92,16 @@ chmod 600 "$STATE/key"
 expect_rc 0 mon check
 expect_rc 0 mon status
 assert_state_clean Changed7Value-Rq2Lz8Wm
+
+# A watched log that exists but cannot be opened (a file where its
+# directory should be) is not scanned: an unreadable alert naming it, and
+# the daemon says it once, not at every poll.
+: > "$T/notadir"
+echo "log $T/notadir/app.log" >> "$CONF"
+expect_rc 1 mon run --once
+grep -q '"kind":"unreadable","severity":"high","secret":null,"source":"'"$T"'/notadir/app.log","detail":"'"$T"'/notadir/app.log: cannot open: Not a directory: its new lines are not scanned"' "$T/out" \
+  || fail "unopenable log: $(cat "$T/out")"
+start_daemon
+sleep 2
+stop_daemon
+[ "$(grep -c 'notadir/app.log: cannot open' "$T/daemon.out")" = 1 ] || fail "said more than once: $(cat "$T/daemon.out")"
