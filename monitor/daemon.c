@@ -140,7 +140,26 @@ static int write_masked(void *ctx, const char *buf, size_t len)
 }
 
 /* The masked copy goes through a library stream: it masks a line too long
- * for one window in overlapping windows, as the filter does. */
+ * for one window in overlapping windows, as the filter does.  Opened at a
+ * line's start only (never before a further window of a long line); 0
+ * when it is open, not configured or waits for the line's end. */
+static int masked_open(watched_log *w)
+{
+  if (w->t.cfg->mask_to && !w->masked && !w->t.long_line &&
+      !(w->masked = lm_stream_new(w->masker, write_masked, w)))
+    return -1;
+  return 0;
+}
+
+/* A masked copy that cannot be written (a full disk) loses the lines of
+ * this poll; it is opened again at the next one.  The leak scan goes on
+ * meanwhile. */
+static void masked_failed(watched_log *w)
+{
+  lm_stream_free(w->masked);
+  w->masked = NULL;
+}
+
 static int maskers_new(monitor_daemon *d, watched_log *w)
 {
   if (w->masked)
@@ -153,9 +172,7 @@ static int maskers_new(monitor_daemon *d, watched_log *w)
   w->masker = lm_masker_new(d->leaks.set);
   if (!w->finder || !w->masker)
     return -1;
-  if (w->t.cfg->mask_to && !(w->masked = lm_stream_new(w->masker, write_masked, w)))
-    return -1;
-  return 0;
+  return masked_open(w);
 }
 
 static int logs_open(monitor_daemon *d)
@@ -403,7 +420,7 @@ static int on_line(void *ctx, tailer *t, const char *line, size_t len, tail_piec
   if (lm_stream_feed(w->masked, line + fresh, len - fresh) != LM_OK ||
       (end && lm_stream_feed(w->masked, "\n", 1) != LM_OK)) {
     mon_warn("%s: cannot mask: %s", t->cfg->mask_to, lm_stream_error(w->masked)->message);
-    return -1;
+    masked_failed(w);
   }
   return 0;
 }
@@ -444,11 +461,15 @@ static int poll_logs(monitor_daemon *d)
   for (size_t i = 0; i < d->n_logs; i++) {
     line_ctx c = { d, &d->logs[i] };
     tailer *t = &d->logs[i].t;
+    if (masked_open(&d->logs[i]) != 0)
+      mon_warn("%s: cannot mask: out of memory", t->cfg->mask_to);
     int r = tail_poll(t, on_line, &c);
     moved |= r > 0;
     more |= t->more;
-    if (d->logs[i].masked && lm_stream_flush(d->logs[i].masked) != LM_OK)
+    if (d->logs[i].masked && lm_stream_flush(d->logs[i].masked) != LM_OK) {
       mon_warn("%s: cannot write the masked copy", t->cfg->mask_to);
+      masked_failed(&d->logs[i]);
+    }
     if (t->notice) {
       if (alert_list_add(&d->pending, "unreadable", NULL, t->cfg->path, "%s", t->notice) != 0)
         mon_warn("out of memory");

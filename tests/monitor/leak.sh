@@ -60,3 +60,20 @@ start_daemon
 wait_for 3 grep -q '"kind":"tampered","severity":"critical","secret":null,"source":"'"$STATE"'/offsets"' "$T/daemon.out"
 wait_for 3 grep -q '"kind":"leaked","severity":"critical","secret":"db_root".*"line":3,' "$T/daemon.out"
 stop_daemon
+
+# A masked copy that cannot be written (a full disk) costs the copy those
+# lines, never the scan: every leak is alerted, with its own line number.
+: > "$T/log/full.log"
+setup_sources <<EOF2
+log $T/log/full.log mask-to /dev/full
+interval 1h
+EOF2
+start_daemon
+for batch in 1 2 3; do
+  printf 'a %s\nb %s\nc %s\n' "$PW_VALUE" "$PW_VALUE" "$PW_VALUE" >> "$T/log/full.log"
+  wait_for 3 grep -q '"line":'$((batch * 3))',' "$T/daemon.out"
+done
+stop_daemon
+[ "$(grep -c '"kind":"leaked","severity":"critical","secret":"DB_PASSWORD".*full.log' "$T/daemon.out")" = 9 ] \
+  || fail "leaks lost behind a failing masked copy: $(grep -o '"line":[0-9]*' "$T/daemon.out" | tr '\n' ' ')"
+grep -q 'cannot write the masked copy' "$T/daemon.err" || fail "the failing masked copy was not reported"
