@@ -9,5 +9,10 @@
   { echo "SKIP: $PY has no pythonjsonlogger (install python3-pythonjsonlogger)"; exit 77; }
 mkdir "$T/logs"
 cd "$T"
-DJANGO_LOG_DIR="$T/logs" "$PY" "$top_srcdir/contrib/python/tests/django_app/manage.py" test shop -v 2 2>&1 ||
-  fail "Django tests failed"
+DJANGO_LOG_DIR="$T/logs" "$PY" "$top_srcdir/contrib/python/tests/django_app/manage.py" test shop -v 2 \
+  > "$T/django.out" 2>&1 || { cat "$T/django.out"; fail "Django tests failed"; }
+cat "$T/django.out"
+# Django 3.2's runner exits 0 on an unexpected success: a known gap closed
+# goes unnoticed unless it is looked for
+! grep -q '^UNEXPECTED SUCCESS' "$T/django.out" ||
+  fail "a KnownGapsTest passes: move it out of KnownGapsTest"

@@ -143,6 +143,19 @@ class DocsLoggingTest(SimpleTestCase):
         msgs = [json.loads(l)["message"] for l in out["json"].splitlines()]
         self.assertEqual(msgs, views.PLAIN)
 
+    def test_querydict_repr(self):
+        # <QueryDict: {'password': ['...']}>: a Python repr of a dict of lists
+        self.client.post("/login-form/", {"username": "alice", "password": PASSWORD})
+        self.assertNoSecret({"file": self.out.read()["file"]})
+
+    def test_urlencoded_body_keeps_the_next_field(self):
+        # password=...&remember=1: the mask ends at '&'
+        self.client.post("/login/", urlencode({"password": PASSWORD, "remember": "1"}),
+                         content_type="application/x-www-form-urlencoded")
+        out = self.out.read()["file"]
+        self.assertIn("&remember=1", out)
+        self.assertNoSecret({"file": out})
+
     def test_json_records(self):
         scenario(self.client)
         records = [json.loads(l) for l in self.out.read()["json"].splitlines()]
@@ -182,19 +195,12 @@ class DocsLoggingTest(SimpleTestCase):
 
 
 class KnownGapsTest(SimpleTestCase):
-    """What the rule library does not yet do (issues 17 and 11): these state
-    the behaviour wanted and fail loudly (unexpected success) once it lands."""
+    """What the rule library does not do (issue 17): these state the
+    behaviour wanted and fail loudly (unexpected success) once it does."""
 
     def setUp(self):
         self.out = Outputs()
         self.addCleanup(self.out.close)
-
-    @unittest.expectedFailure
-    def test_querydict_repr(self):
-        # <QueryDict: {'password': ['...']}>: a Python repr of a dict of
-        # lists (issue 17, "Python repr of dicts")
-        Client().post("/login-form/", {"username": "alice", "password": PASSWORD})
-        self.assertNotIn(PASSWORD, self.out.read()["file"])
 
     @unittest.expectedFailure
     def test_multipart_body(self):
@@ -202,12 +208,6 @@ class KnownGapsTest(SimpleTestCase):
         # part's name="password" header, with no key on its own line
         Client().post("/login/", {"username": "alice", "password": PASSWORD})
         self.assertNotIn(PASSWORD, self.out.read()["file"])
-
-    def test_urlencoded_body_keeps_the_next_field(self):
-        # password=...&remember=1: the mask must end at '&' (issue 11, item 7)
-        Client().post("/login/", urlencode({"password": PASSWORD, "remember": "1"}),
-                      content_type="application/x-www-form-urlencoded")
-        self.assertIn("&remember=1", self.out.read()["file"])
 
     @unittest.expectedFailure
     def test_admin_mail_html(self):
