@@ -257,9 +257,62 @@ static int open_current(const config *cfg)
   return -1;
 }
 
-int audit_record(const config *cfg, const char *op, const char *secret,
-                 const char *outcome, const char *detail)
+/* One record after `pos` into buf (appended), with its '\n'; pos moves on
+ * to it when keyed.  -1 out of memory. */
+static int append_record(const audit_entry *e, chain_pos *pos, char **buf, size_t *len,
+                         size_t *cap)
 {
+  yajl_gen g = json_gen_new(0);
+  if (!g)
+    return -1;
+  char now[32];
+  mon_time_iso(time(NULL), now, sizeof now);
+  yajl_gen_map_open(g);
+  json_put_int(g, "seq", (long long)pos->seq + 1);
+  json_put_str(g, "time", now);
+  json_put_str(g, "host", mon_hostname());
+  json_put_str(g, "user", mon_username());
+  json_put_str(g, "op", e->op);
+  json_put_str(g, "secret", e->secret);
+  json_put_str(g, "outcome", e->outcome);
+  if (e->detail)
+    json_put_str(g, "detail", e->detail);
+  json_put_str(g, "prev", audit_keys.keyed ? pos->mac : NULL);
+  if (!audit_keys.keyed)
+    json_put_str(g, "mac", NULL);
+  yajl_gen_map_close(g);
+  size_t n;
+  char *line = json_gen_take(g, &n);
+  yajl_gen_free(g);
+  char mac[MAC_HEX_LEN + 1];
+  int rc = -1;
+  if (line && (!audit_keys.keyed ||
+               mac_hex(audit_keys.keys.audit, AUDIT_LABEL, line, n, NULL, 0, mac) == 0) &&
+      mon_grow(buf, cap, *len, *len + n + MAC_SUFFIX_LEN + 2, 1) == 0) {
+    if (audit_keys.keyed) {
+      memcpy(*buf + *len, line, n - 1); /* without the closing '}' */
+      *len += n - 1;
+      *len += (size_t)sprintf(*buf + *len, MAC_MEMBER "%s\"}\n", mac);
+      pos->seq++;
+      memcpy(pos->mac, mac, sizeof mac);
+    } else {
+      memcpy(*buf + *len, line, n);
+      (*buf)[*len + n] = '\n';
+      *len += n + 1;
+    }
+    rc = 0;
+  }
+  free(line);
+  return rc;
+}
+
+/* Records are written in writes of about this many bytes. */
+#define AUDIT_WRITE_CHUNK (256u << 10)
+
+int audit_records(const config *cfg, const audit_entry *entries, size_t n)
+{
+  if (n == 0)
+    return 0;
   int fd = open_current(cfg);
   if (fd < 0) {
     mon_warn("%s: cannot append to the audit log: %s", cfg->audit_log, strerror(errno));
@@ -269,68 +322,44 @@ int audit_record(const config *cfg, const char *op, const char *secret,
   int head_tampered = 0;
   if (audit_keys.keyed && head_read(cfg, audit_keys.keys.state, &pos, &head_tampered) != 0)
     last_record(fd, &pos);
-  yajl_gen g = json_gen_new(0);
-  char *line = NULL;
-  size_t len = 0;
-  if (g) {
-    char now[32];
-    mon_time_iso(time(NULL), now, sizeof now);
-    yajl_gen_map_open(g);
-    json_put_int(g, "seq", (long long)pos.seq + 1);
-    json_put_str(g, "time", now);
-    json_put_str(g, "host", mon_hostname());
-    json_put_str(g, "user", mon_username());
-    json_put_str(g, "op", op);
-    json_put_str(g, "secret", secret);
-    json_put_str(g, "outcome", outcome);
-    if (detail)
-      json_put_str(g, "detail", detail);
-    json_put_str(g, "prev", audit_keys.keyed ? pos.mac : NULL);
-    if (!audit_keys.keyed)
-      json_put_str(g, "mac", NULL);
-    yajl_gen_map_close(g);
-    line = json_gen_take(g, &len);
-    yajl_gen_free(g);
-  }
-  char mac[MAC_HEX_LEN + 1];
-  char *record = NULL;
-  size_t record_len = 0;
-  if (line && audit_keys.keyed) {
-    if (mac_hex(audit_keys.keys.audit, AUDIT_LABEL, line, len, NULL, 0, mac) == 0 &&
-        (record = malloc(len + MAC_SUFFIX_LEN + 2))) {
-      memcpy(record, line, len - 1); /* without the closing '}' */
-      record_len = len - 1;
-      record_len += (size_t)sprintf(record + record_len, MAC_MEMBER "%s\"}\n", mac);
+  chain_pos written = pos; /* the last record written whole */
+  int wrote = 0;
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    if (append_record(&entries[i], &pos, &buf, &len, &cap) != 0) {
+      errno = ENOMEM;
+      rc = -1;
+    } else if (len >= AUDIT_WRITE_CHUNK || i + 1 == n) {
+      ssize_t w = write(fd, buf, len);
+      if (w != (ssize_t)len) {
+        if (w >= 0)
+          errno = EIO;
+        rc = -1;
+      } else {
+        written = pos;
+        wrote = 1;
+        len = 0;
+      }
     }
-  } else if (line) {
-    record = line;
-    line = NULL;
-    record[len] = '\n';
-    record_len = len + 1;
-  }
-  int rc = -1;
-  if (record) {
-    ssize_t n = write(fd, record, record_len);
-    rc = n == (ssize_t)record_len ? 0 : -1;
-    if (rc != 0 && n >= 0)
-      errno = EIO;
-    if (rc == 0 && audit_keys.keyed) {
-      chain_pos next = { pos.seq + 1, "", 1 };
-      memcpy(next.mac, mac, sizeof mac);
-      if (head_write(cfg, &next) != 0)
-        mon_warn("%s/audit.head: cannot write: %s", cfg->state_dir, strerror(errno));
-    }
-  } else {
-    errno = ENOMEM;
   }
   int saved = errno;
+  if (audit_keys.keyed && wrote && head_write(cfg, &written) != 0)
+    mon_warn("%s/audit.head: cannot write: %s", cfg->state_dir, strerror(errno));
   close(fd);
+  free(buf);
   errno = saved;
   if (rc != 0)
     mon_warn("%s: cannot append to the audit log: %s", cfg->audit_log, strerror(errno));
-  free(line);
-  free(record);
   return rc;
+}
+
+int audit_record(const config *cfg, const char *op, const char *secret,
+                 const char *outcome, const char *detail)
+{
+  audit_entry e = { op, secret, outcome, detail };
+  return audit_records(cfg, &e, 1);
 }
 
 /* ---- verify-audit ------------------------------------------------------ */

@@ -26,6 +26,14 @@ void audit_set_keys(const keyring *k);
 int audit_record(const config *cfg, const char *op, const char *secret,
                  const char *outcome, const char *detail);
 
+/* Appends n records under one lock and one head update, as audit_record
+ * would one by one (a flood of leaks costs a write per 256 KiB, not a
+ * file replaced per record).  Records before a failure stay written. */
+typedef struct audit_entry {
+  const char *op, *secret, *outcome, *detail;
+} audit_entry;
+int audit_records(const config *cfg, const audit_entry *entries, size_t n);
+
 /* logmask-monitor verify-audit: checks every file of the trail in order
  * (rotated ones, then the current one) and the head.  Prints a summary
  * on stdout, or "FILE:LINE: why" of the first broken link on stderr.

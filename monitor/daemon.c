@@ -402,6 +402,11 @@ typedef struct line_ctx {
   watched_log *w;
 } line_ctx;
 
+/* Alerts held before they are sent: a log full of leaks costs bounded
+ * memory however much one poll reads. */
+#define PENDING_MAX 4096
+static void record_leaks(monitor_daemon *d);
+
 static int on_line(void *ctx, tailer *t, const char *line, size_t len, tail_piece piece,
                    size_t fresh)
 {
@@ -412,6 +417,8 @@ static int on_line(void *ctx, tailer *t, const char *line, size_t len, tail_piec
   if (leak_scan(&c->d->leaks, w->finder, t->reading, t->line, line, len, w->line_alerts,
                 &c->d->pending) != 0)
     return -1;
+  if (c->d->pending.n >= PENDING_MAX)
+    record_leaks(c->d);
   if (!w->masked)
     return 0;
   /* The stream gets every byte once: the overlap of a window was fed
@@ -438,13 +445,22 @@ static void record_leaks(monitor_daemon *d)
     err = NULL;
     memset(&st, 0, sizeof st);
   }
-  for (size_t i = 0; i < d->pending.n; i++) {
+  audit_entry *records = malloc(d->pending.n * sizeof *records);
+  for (size_t i = 0; records && i < d->pending.n; i++) {
     const alert *a = &d->pending.v[i];
-    audit_record(&d->e.cfg, strcmp(a->kind, "leaked") == 0 ? "leak" : "tail",
-                 a->secret ? a->secret : a->rule, a->kind, a->detail);
-    if (have)
-      status_add_leak(&st, a);
+    records[i] = (audit_entry){ strcmp(a->kind, "leaked") == 0 ? "leak" : "tail",
+                                a->secret ? a->secret : a->rule, a->kind, a->detail };
   }
+  if (!records)
+    mon_warn("out of memory: %zu alerts not in the audit trail", d->pending.n);
+  else
+    audit_records(&d->e.cfg, records, d->pending.n);
+  free(records);
+  /* status keeps the last STATUS_MAX_LEAKS; older ones would be added
+   * only to be dropped again */
+  size_t from = d->pending.n > STATUS_MAX_LEAKS ? d->pending.n - STATUS_MAX_LEAKS : 0;
+  for (size_t i = from; have && i < d->pending.n; i++)
+    status_add_leak(&st, &d->pending.v[i]);
   if (have && status_save(d->e.status_path, d->e.keys.state, &st, &err) != 0) {
     mon_warn("%s", err);
     free(err);

@@ -67,3 +67,21 @@ broken "first broken link" "forged record"
 # The head edited.
 sed -i 's/"seq":15/"seq":99/' "$STATE/audit.head"
 broken "audit.head: the head does not match its MAC" "head edited"
+
+# A flood of leaks: one record each, written in batches (several writes,
+# alerts sent in groups while the log is read), chained like any others,
+# and the status keeps the newest 1000.
+restore
+mkdir -p "$T/log"
+awk -v v="$PW_VALUE" 'BEGIN { for (i = 1; i <= 6000; i++) printf "req %d pw=%s\n", i, v }' > "$T/log/flood.log"
+sed -i "s/^audit-rotate-size .*/audit-rotate-size 10M/" "$CONF"
+echo "log $T/log/flood.log" >> "$CONF"
+expect_rc 1 mon run --once
+[ "$(count_kind leaked)" = 6000 ] || fail "leak alerts: $(count_kind leaked)"
+[ "$(grep -c '"op":"leak","secret":"DB_PASSWORD"' "$T/audit/audit.log")" = 6000 ] || fail "leak records"
+expect_rc 0 mon verify-audit
+grep -q "^audit trail intact: [0-9]* records " "$T/out" || fail "verify-audit after the flood: $(cat "$T/out")"
+grep -q '"op":"run","secret":null,"outcome":"stopped"' "$T/audit/audit.log" || fail "the run's last record"
+expect_rc 1 mon status --json
+[ "$(grep -o '"kind": *"leaked"' "$T/out" | wc -l)" = 1000 ] || fail "status leaks: $(grep -o '"kind": *"leaked"' "$T/out" | wc -l)"
+grep -q '"line": *6000' "$T/out" || fail "the newest leak is not in the status"
