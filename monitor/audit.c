@@ -328,20 +328,22 @@ int audit_records(const config *cfg, const audit_entry *entries, size_t n)
   size_t len = 0, cap = 0;
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < n; i++) {
-    if (append_record(&entries[i], &pos, &buf, &len, &cap) != 0) {
-      errno = ENOMEM;
-      rc = -1;
-    } else if (len >= AUDIT_WRITE_CHUNK || i + 1 == n) {
+    int failed = append_record(&entries[i], &pos, &buf, &len, &cap) != 0;
+    if (len && (failed || len >= AUDIT_WRITE_CHUNK || i + 1 == n)) {
       ssize_t w = write(fd, buf, len);
       if (w != (ssize_t)len) {
         if (w >= 0)
           errno = EIO;
         rc = -1;
-      } else {
-        written = pos;
-        wrote = 1;
-        len = 0;
+        break;
       }
+      written = pos;
+      wrote = 1;
+      len = 0;
+    }
+    if (failed) {
+      errno = ENOMEM;
+      rc = -1;
     }
   }
   int saved = errno;
