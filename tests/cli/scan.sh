@@ -216,6 +216,37 @@ mkdir "$T/clean" && printf 'nothing to see\n' > "$T/clean/a.txt"
 $SCAN "$T/clean" > "$T/out11" 2>/dev/null || fail "clean tree exited $?"
 [ ! -s "$T/out11" ] || fail "clean tree reported: $(cat "$T/out11")"
 
+# Many distinct secrets on one line: every one reported with its column,
+# the previews withheld rather than each secret searched for along the
+# whole line (which would cost the line's length times the secrets).
+python3 - "$T/many.txt" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("\u00e9 " + " ".join("password=Many%06dSecret" % i for i in range(3000)) + "\n")
+    f.write("password=FewSecret-1 password=FewSecret-2\n")
+PY
+$SCAN --report-format json "$T/many.txt" > "$T/many.json" 2>/dev/null || true
+python3 - "$T/many.json" <<'PY' || fail "many secrets on a line"
+import json, sys
+found = json.load(open(sys.argv[1]))["findings"]
+many = [f for f in found if f["line"] == 1]
+assert len(many) == 3000, len(many)
+assert all(f["preview"].startswith("(preview withheld: too many") for f in many), many[0]
+assert [f["column"] for f in many[:2]] == [13, 39], many[:2]
+# the columns in characters: the leading e-acute is two bytes, one character
+few = [f for f in found if f["line"] == 2]
+assert [f["preview"] for f in few] == ["password=[REDACTED:password-assignment] password=[REDACTED:password-assignment]"] * 2, few
+PY
+grep -q 'Many000001Secret\|FewSecret' "$T/many.json" && fail "a secret shows in the report"
+$SCAN --report-format sarif "$T/many.txt" > "$T/many.sarif" 2>/dev/null || true
+python3 - "$T/many.sarif" <<'PY' || fail "many secrets: SARIF columns"
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+cols = [r["locations"][0]["physicalLocation"]["region"]["startColumn"] for r in res
+        if r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1]
+assert cols[:3] == [12, 38, 64] and cols[-1] == 12 + 26 * 2999, (cols[:3], cols[-1])
+PY
+
 # Every output of this test, once more.
 no_secrets "$T"/out* "$T"/*.json "$T"/*.sarif
 echo "scan: ok"
