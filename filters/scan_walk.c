@@ -285,9 +285,7 @@ static void walk_dir(struct walk_root *root, const char *open_dir, const char *r
   gitignore_free(&here);
 }
 
-/* The name findings carry for a PATH argument: without a leading "./" or
- * trailing slashes; "" for the current directory itself. */
-static char *report_root(const char *path)
+size_t walk_root_name(const char *path, const char **name)
 {
   while (path[0] == '.' && path[1] == '/' && path[2] != '\0')
     path += 2 + strspn(path + 2, "/");
@@ -296,7 +294,15 @@ static char *report_root(const char *path)
     len--;
   if (len == 1 && path[0] == '.')
     len = 0;
-  return strndup(path, len);
+  *name = path;
+  return len;
+}
+
+static char *report_root(const char *path)
+{
+  const char *name;
+  size_t len = walk_root_name(path, &name);
+  return strndup(name, len);
 }
 
 /* A listed or named file is skipped when its path or one of its
