@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scan_json.h"
 #include "scan_preview.h"
 
 /* A NUL byte in this many first bytes makes a file binary. */
@@ -126,12 +127,7 @@ static int fingerprint(const struct scanner *sc, const char *secret, size_t len,
   unsigned char md[32];
   if (lm_ruleset_fingerprint(sc->set, secret, len, md, NULL) != LM_OK)
     return -1;
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < SCAN_FP_HEX / 2; i++) {
-    hex[2 * i] = digits[md[i] >> 4];
-    hex[2 * i + 1] = digits[md[i] & 15];
-  }
-  hex[SCAN_FP_HEX] = '\0';
+  scan_hex(md, SCAN_FP_HEX / 2, hex);
   explicit_bzero(md, sizeof md);
   return 0;
 }
