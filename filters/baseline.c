@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "scan_json.h"
 #include "scan_preview.h"
 
 /* A baseline beyond this is not one we wrote. */
@@ -40,13 +40,13 @@ static int entry_order(const void *a, const void *b)
   return entry_cmp(x->path, x->rule, x->fingerprint, y->path, y->rule, y->fingerprint);
 }
 
-/* entry_order, then the order the entries were gathered in (`seen`). */
+/* entry_order, then the order the entries were gathered in. */
 static int entry_order_seen(const void *a, const void *b)
 {
   int c = entry_order(a, b);
   if (c == 0) {
     const struct baseline_entry *x = a, *y = b;
-    c = (x->seen > y->seen) - (x->seen < y->seen);
+    c = (x->order > y->order) - (x->order < y->order);
   }
   return c;
 }
@@ -228,33 +228,33 @@ int baseline_load(const char *file, const char *kind, int missing_ok, struct bas
   return status;
 }
 
-void baseline_apply(struct baseline *b, struct scan_findings *list)
+static int entry_key_cmp(const void *key, const void *entry)
+{
+  const struct scan_finding *f = key;
+  const struct baseline_entry *e = entry;
+  return entry_cmp(f->path, f->rule, f->fingerprint, e->path, e->rule, e->fingerprint);
+}
+
+/* The entry with the finding's path, rule and fingerprint, or NULL. */
+static const struct baseline_entry *find_entry(const struct baseline *b,
+                                               const struct scan_finding *f)
+{
+  if (!b || b->count == 0)
+    return NULL;
+  return bsearch(f, b->items, b->count, sizeof *b->items, entry_key_cmp);
+}
+
+void baseline_apply(const struct baseline *b, struct scan_findings *list)
 {
   for (size_t i = 0; i < list->count; i++) {
     struct scan_finding *f = &list->items[i];
-    size_t lo = 0, hi = b->count;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      struct baseline_entry *e = &b->items[mid];
-      int c = entry_cmp(f->path, f->rule, f->fingerprint, e->path, e->rule, e->fingerprint);
-      if (c == 0) {
-        if (f->suppressed == SCAN_NEW)
-          f->suppressed = SCAN_BASELINE;
-        f->audit = e->audit;
-        e->seen = 1;
-        break;
-      }
-      if (c < 0)
-        hi = mid;
-      else
-        lo = mid + 1;
+    const struct baseline_entry *e = find_entry(b, f);
+    if (e) {
+      if (f->suppressed == SCAN_NEW)
+        f->suppressed = SCAN_BASELINE;
+      f->audit = e->audit;
     }
   }
-}
-
-static void put_string(yajl_gen g, const char *s)
-{
-  yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
 static int put_entry(yajl_gen g, const struct baseline_entry *e)
@@ -263,19 +263,19 @@ static int put_entry(yajl_gen g, const struct baseline_entry *e)
   if (!path)
     return -1;
   yajl_gen_map_open(g);
-  put_string(g, "path");
-  put_string(g, path);
+  scan_json_string(g, "path");
+  scan_json_string(g, path);
   if (e->line) {
-    put_string(g, "line");
+    scan_json_string(g, "line");
     yajl_gen_integer(g, (long long)e->line);
   }
-  put_string(g, "rule");
-  put_string(g, e->rule);
-  put_string(g, "fingerprint");
-  put_string(g, e->fingerprint);
+  scan_json_string(g, "rule");
+  scan_json_string(g, e->rule);
+  scan_json_string(g, "fingerprint");
+  scan_json_string(g, e->fingerprint);
   if (e->audit) {
-    put_string(g, "audit");
-    put_string(g, e->audit);
+    scan_json_string(g, "audit");
+    scan_json_string(g, e->audit);
   }
   yajl_gen_map_close(g);
   free(path);
@@ -286,18 +286,15 @@ static int put_entry(yajl_gen g, const struct baseline_entry *e)
  * the first is written), in a yajl buffer. */
 static yajl_gen generate(const char *kind, const struct baseline_entry *entries, size_t n)
 {
-  yajl_gen g = yajl_gen_alloc(NULL);
+  yajl_gen g = scan_json_new();
   if (!g)
     return NULL;
-  yajl_gen_config(g, yajl_gen_beautify, 1);
-  yajl_gen_config(g, yajl_gen_indent_string, "  ");
-  yajl_gen_config(g, yajl_gen_validate_utf8, 1);
   yajl_gen_map_open(g);
-  put_string(g, "version");
+  scan_json_string(g, "version");
   yajl_gen_integer(g, BASELINE_VERSION);
-  put_string(g, "fingerprint");
-  put_string(g, kind);
-  put_string(g, "findings");
+  scan_json_string(g, "fingerprint");
+  scan_json_string(g, kind);
+  scan_json_string(g, "findings");
   yajl_gen_array_open(g);
   int status = 0;
   for (size_t i = 0; i < n && status == 0; i++) {
@@ -311,25 +308,6 @@ static yajl_gen generate(const char *kind, const struct baseline_entry *entries,
     g = NULL;
   }
   return g;
-}
-
-/* The old entry with the same key, for its verdict; NULL when none. */
-static const struct baseline_entry *find_entry(const struct baseline *b, const char *path,
-                                               const char *rule, const char *fp)
-{
-  size_t lo = 0, hi = b ? b->count : 0;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    const struct baseline_entry *e = &b->items[mid];
-    int c = entry_cmp(path, rule, fp, e->path, e->rule, e->fingerprint);
-    if (c == 0)
-      return e;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return NULL;
 }
 
 static int write_all(int fd, const unsigned char *buf, size_t len)
@@ -404,22 +382,22 @@ int baseline_write(const char *file, const char *kind, const struct scan_finding
   }
   size_t n = 0;
   /* Findings in list order, so the first line of a repeated key wins
-   * (the sort below is stable enough: qsort is not, so lines decide). */
+   * (qsort is not stable: `order` breaks the ties). */
   for (size_t i = 0; i < list->count; i++) {
     const struct scan_finding *f = &list->items[i];
-    const struct baseline_entry *old = find_entry(keep, f->path, f->rule, f->fingerprint);
+    const struct baseline_entry *old = find_entry(keep, f);
     struct baseline_entry *e = &entries[n++];
     e->path = f->path;
     e->rule = f->rule;
     memcpy(e->fingerprint, f->fingerprint, sizeof e->fingerprint);
     e->line = f->line;
     e->audit = old ? old->audit : NULL;
-    e->seen = (int)i; /* the order seen, for ties */
+    e->order = i;
   }
   for (size_t i = 0; keep && keep_entry && i < keep->count; i++)
     if (keep_entry(ctx, &keep->items[i])) {
       entries[n] = keep->items[i];
-      entries[n++].seen = (int)(list->count + i);
+      entries[n++].order = list->count + i;
     }
   qsort(entries, n, sizeof *entries, entry_order_seen);
   yajl_gen g = generate(kind, entries, n);

@@ -23,7 +23,7 @@ struct baseline_entry {
   char fingerprint[SCAN_FP_HEX + 1];
   unsigned long line;    /* where it was last seen; 0 when unknown */
   const char *audit;     /* a BASELINE_AUDIT_* string, or NULL */
-  int seen;              /* a finding of this run matched it */
+  size_t order;          /* baseline_write: the order gathered in, for ties */
 };
 
 struct baseline {
@@ -39,9 +39,9 @@ int baseline_load(const char *file, const char *kind, int missing_ok, struct bas
 void baseline_free(struct baseline *b);
 
 /* Marks every finding of `list` the baseline accepts as suppressed
- * (SCAN_BASELINE; inline-allowed ones stay SCAN_INLINE), copies the
- * entry's verdict to it, and marks the entry seen. */
-void baseline_apply(struct baseline *b, struct scan_findings *list);
+ * (SCAN_BASELINE; inline-allowed ones stay SCAN_INLINE) and copies the
+ * entry's verdict to it. */
+void baseline_apply(const struct baseline *b, struct scan_findings *list);
 
 /* Writes `list`'s findings (each path, rule and fingerprint once, with the
  * first line it is on and the verdict an old entry gave it) plus the

@@ -168,6 +168,8 @@ enum input_result input_mask(const struct input_config *cfg, const char *name)
   if (cfg->parallel && !cfg->line_buffered && cfg->gzip_level < 0) {
     enum input_result presult = parallel_pump(cfg->parallel, cfg, display_name(name), fd, &rest);
     if (!rest.fallback || presult != INPUT_DONE) {
+      if (rest.data)
+        explicit_bzero(rest.data, rest.len);
       free(rest.data);
       if (fd != STDIN_FILENO)
         close(fd);

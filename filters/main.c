@@ -180,6 +180,7 @@ static int mask_with(const struct cli_options *opts, const lm_ruleset *set)
            status == CLI_EXIT_OK)
     status = CLI_EXIT_OUTPUT;
 
+  explicit_bzero(buffer, opts->chunk_size); /* the last read's unmasked bytes */
   free(buffer);
   lm_masker_free(masker);
   return status;

@@ -27,13 +27,7 @@
 #define JOBS_MAX 256u
 
 enum long_only {
-  OPT_NO_DEFAULT_RULES = 256,
-  OPT_LITERALS,
-  OPT_ENV_FILE,
-  OPT_ENABLE,
-  OPT_DISABLE,
-  OPT_MASK,
-  OPT_HASH_KEY_FILE,
+  OPT_MASK = CLI_OPT_RULES_END,
   OPT_HASH_KEY_ID,
   OPT_FORMAT,
   OPT_STATS,
@@ -43,24 +37,13 @@ enum long_only {
   OPT_LINE_BUFFERED,
   OPT_MAX_LINE,
   OPT_CHUNK_SIZE,
-  OPT_JOBS,
   OPT_VERSION,
   OPT_GZIP_LEVEL,
-  OPT_MASK_KEYS,
-  OPT_KEEP_KEYS,
-  OPT_ENV_IGNORE,
-  OPT_NO_DEFAULT_ENV_IGNORE,
 };
 
 static const struct option long_options[] = {
-  {"rules", required_argument, NULL, 'r'},
-  {"no-default-rules", no_argument, NULL, OPT_NO_DEFAULT_RULES},
-  {"literals", required_argument, NULL, OPT_LITERALS},
-  {"env-file", required_argument, NULL, OPT_ENV_FILE},
-  {"enable", required_argument, NULL, OPT_ENABLE},
-  {"disable", required_argument, NULL, OPT_DISABLE},
+  CLI_RULE_OPTIONS,
   {"mask", required_argument, NULL, OPT_MASK},
-  {"hash-key-file", required_argument, NULL, OPT_HASH_KEY_FILE},
   {"hash-key-id", required_argument, NULL, OPT_HASH_KEY_ID},
   {"format", required_argument, NULL, OPT_FORMAT},
   {"stats", optional_argument, NULL, OPT_STATS},
@@ -74,10 +57,6 @@ static const struct option long_options[] = {
   {"version", no_argument, NULL, OPT_VERSION},
   {"gzip-output", no_argument, NULL, 'z'},
   {"gzip-level", required_argument, NULL, OPT_GZIP_LEVEL},
-  {"mask-keys", required_argument, NULL, OPT_MASK_KEYS},
-  {"keep-keys", required_argument, NULL, OPT_KEEP_KEYS},
-  {"env-ignore", required_argument, NULL, OPT_ENV_IGNORE},
-  {"no-default-env-ignore", no_argument, NULL, OPT_NO_DEFAULT_ENV_IGNORE},
   {"output", required_argument, NULL, 'o'},
   {"help", no_argument, NULL, 'h'},
   {NULL, 0, NULL, 0},
@@ -203,7 +182,7 @@ int cli_list_push(struct cli_list *list, const char *item)
   return 0;
 }
 
-int cli_toggle_push(struct cli_options *opts, int enable, const char *name)
+static int cli_toggle_push(struct cli_options *opts, int enable, const char *name)
 {
   struct cli_toggle *toggles =
     realloc(opts->toggles, (opts->toggle_count + 1) * sizeof *toggles);
@@ -214,6 +193,26 @@ int cli_toggle_push(struct cli_options *opts, int enable, const char *name)
   opts->toggles = toggles;
   opts->toggle_count++;
   return 0;
+}
+
+int cli_rule_option(struct cli_options *opts, int c, const char *arg)
+{
+  int failed = 0;
+  switch (c) {
+  case 'r': failed = cli_list_push(&opts->rules, arg); break;
+  case CLI_OPT_NO_DEFAULT_RULES: opts->default_rules = 0; break;
+  case CLI_OPT_LITERALS: failed = cli_list_push(&opts->literals, arg); break;
+  case CLI_OPT_ENV_FILE: failed = cli_list_push(&opts->env_files, arg); break;
+  case CLI_OPT_ENV_IGNORE: failed = cli_list_push(&opts->env_ignore, arg); break;
+  case CLI_OPT_NO_DEFAULT_ENV_IGNORE: opts->no_default_env_ignore = 1; break;
+  case CLI_OPT_ENABLE: failed = cli_toggle_push(opts, 1, arg); break;
+  case CLI_OPT_DISABLE: failed = cli_toggle_push(opts, 0, arg); break;
+  case CLI_OPT_HASH_KEY_FILE: opts->hash_key_file = arg; break;
+  case CLI_OPT_MASK_KEYS: failed = cli_list_push(&opts->mask_keys, arg); break;
+  case CLI_OPT_KEEP_KEYS: failed = cli_list_push(&opts->keep_keys, arg); break;
+  default: return 0;
+  }
+  return failed ? -1 : 1;
 }
 
 /* A byte count with an optional K, M or G (binary) suffix; 0 on error. */
@@ -279,9 +278,13 @@ static int out_of_memory(void)
   return run_mode ? CLI_EXIT_RUN_FAILED : CLI_EXIT_USAGE;
 }
 
-/* LOGMASK_RULES: an alternative to -r, ignored when -r is given. */
+/* LOGMASK_RULES and LOGMASK_HASH_KEY_FILE: alternatives to -r and
+ * --hash-key-file, ignored when those are given. */
 int cli_rules_from_environment(struct cli_options *opts)
 {
+  const char *key = getenv("LOGMASK_HASH_KEY_FILE");
+  if (!opts->hash_key_file && key && *key)
+    opts->hash_key_file = key;
   const char *env = getenv("LOGMASK_RULES");
   if (opts->rules.count > 0 || !env || !*env)
     return 0;
@@ -313,14 +316,7 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
                           NULL)) != -1) {
     int failed = 0;
     switch (c) {
-    case 'r': failed = cli_list_push(&opts->rules, optarg); break;
-    case OPT_NO_DEFAULT_RULES: opts->default_rules = 0; break;
-    case OPT_LITERALS: failed = cli_list_push(&opts->literals, optarg); break;
-    case OPT_ENV_FILE: failed = cli_list_push(&opts->env_files, optarg); break;
-    case OPT_ENABLE: failed = cli_toggle_push(opts, 1, optarg); break;
-    case OPT_DISABLE: failed = cli_toggle_push(opts, 0, optarg); break;
     case OPT_MASK: opts->mask = optarg; break;
-    case OPT_HASH_KEY_FILE: opts->hash_key_file = optarg; break;
     case OPT_HASH_KEY_ID: opts->hash_key_id = optarg; break;
     case OPT_FORMAT: opts->format = optarg; break;
     case OPT_STATS:
@@ -343,10 +339,6 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
         return usage_error("--gzip-level: not a level from 0 to 9: '%s'", optarg);
       opts->gzip_level = optarg[0] - '0';
       break;
-    case OPT_MASK_KEYS: failed = cli_list_push(&opts->mask_keys, optarg); break;
-    case OPT_KEEP_KEYS: failed = cli_list_push(&opts->keep_keys, optarg); break;
-    case OPT_ENV_IGNORE: failed = cli_list_push(&opts->env_ignore, optarg); break;
-    case OPT_NO_DEFAULT_ENV_IGNORE: opts->no_default_env_ignore = 1; break;
     case 'o':
       if (!*optarg)
         return usage_error("--output: %s", "empty file name");
@@ -373,9 +365,14 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
       fputs(run_mode ? run_usage_text : usage_text, stdout);
       return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_OUTPUT;
     default:
-      /* getopt_long has printed what was wrong. */
-      fprintf(stderr, "Try 'logmask %s--help' for more information.\n", run_mode ? "run " : "");
-      return run_mode ? CLI_EXIT_RUN_FAILED : CLI_EXIT_USAGE;
+      failed = cli_rule_option(opts, c, optarg);
+      if (failed == 0) {
+        /* getopt_long has printed what was wrong. */
+        fprintf(stderr, "Try 'logmask %s--help' for more information.\n",
+                run_mode ? "run " : "");
+        return run_mode ? CLI_EXIT_RUN_FAILED : CLI_EXIT_USAGE;
+      }
+      failed = failed < 0;
     }
     if (failed)
       return out_of_memory();
@@ -383,11 +380,6 @@ int cli_parse(int argc, char **argv, struct cli_options *opts)
 
   if (cli_rules_from_environment(opts) < 0)
     return out_of_memory();
-  if (!opts->hash_key_file) {
-    const char *env = getenv("LOGMASK_HASH_KEY_FILE");
-    if (env && *env)
-      opts->hash_key_file = env;
-  }
 
   if (opts->jobs == 0 && run_mode && !jobs_given) {
     opts->jobs = 1; /* a program's two streams are masked as they come */

@@ -64,10 +64,43 @@ int cli_parse_run(int argc, char **argv, struct cli_options *opts);
 void cli_options_free(struct cli_options *opts);
 
 
-/* Appends to an option list / the --enable and --disable toggles (shared
- * with `logmask scan`).  0, or -1 when out of memory. */
+/* Appends to an option list (shared with `logmask scan`).  0, or -1 when
+ * out of memory. */
 int cli_list_push(struct cli_list *list, const char *item);
-int cli_toggle_push(struct cli_options *opts, int enable, const char *name);
+
+/* The long options that build the rule set, shared by the filter, `logmask
+ * run` and `logmask scan`: each command's getopt table holds
+ * CLI_RULE_OPTIONS and its own codes start at CLI_OPT_RULES_END. */
+enum cli_rule_option {
+  CLI_OPT_NO_DEFAULT_RULES = 256,
+  CLI_OPT_LITERALS,
+  CLI_OPT_ENV_FILE,
+  CLI_OPT_ENV_IGNORE,
+  CLI_OPT_NO_DEFAULT_ENV_IGNORE,
+  CLI_OPT_ENABLE,
+  CLI_OPT_DISABLE,
+  CLI_OPT_HASH_KEY_FILE,
+  CLI_OPT_MASK_KEYS,
+  CLI_OPT_KEEP_KEYS,
+  CLI_OPT_RULES_END
+};
+#define CLI_RULE_OPTIONS \
+  {"rules", required_argument, NULL, 'r'}, \
+  {"no-default-rules", no_argument, NULL, CLI_OPT_NO_DEFAULT_RULES}, \
+  {"literals", required_argument, NULL, CLI_OPT_LITERALS}, \
+  {"env-file", required_argument, NULL, CLI_OPT_ENV_FILE}, \
+  {"env-ignore", required_argument, NULL, CLI_OPT_ENV_IGNORE}, \
+  {"no-default-env-ignore", no_argument, NULL, CLI_OPT_NO_DEFAULT_ENV_IGNORE}, \
+  {"enable", required_argument, NULL, CLI_OPT_ENABLE}, \
+  {"disable", required_argument, NULL, CLI_OPT_DISABLE}, \
+  {"hash-key-file", required_argument, NULL, CLI_OPT_HASH_KEY_FILE}, \
+  {"mask-keys", required_argument, NULL, CLI_OPT_MASK_KEYS}, \
+  {"keep-keys", required_argument, NULL, CLI_OPT_KEEP_KEYS}
+
+/* Takes getopt's answer `c` with `arg` when it is a rule option ('r' or
+ * a CLI_OPT_* code): 1 taken, 0 not one, -1 out of memory. */
+int cli_rule_option(struct cli_options *opts, int c, const char *arg);
+
 /* The smallest --max-line: lm_stream_set_limits refuses shorter lines
  * (the window overlap must stay under half of it). */
 #define CLI_MAX_LINE_MIN ((size_t)64)
@@ -77,7 +110,8 @@ int cli_toggle_push(struct cli_options *opts, int enable, const char *name);
 size_t cli_parse_size(const char *text);
 
 /* Fills opts->rules from LOGMASK_RULES (colon-separated) when no -r was
- * given.  0, or -1 when out of memory. */
+ * given, and opts->hash_key_file from LOGMASK_HASH_KEY_FILE when no
+ * --hash-key-file was.  0, or -1 when out of memory. */
 int cli_rules_from_environment(struct cli_options *opts);
 
 #endif

@@ -303,6 +303,8 @@ static void loop(struct run *r, const sigset_t *unblocked)
       if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
         read_channel(r, which[i], buf, 64 * 1024);
   }
+  if (buf)
+    explicit_bzero(buf, 64 * 1024); /* the program's last unmasked bytes */
   free(buf);
   /* a loop that left early still reaps the program */
   while (!r->reaped) {

@@ -115,14 +115,8 @@ struct keep_ctx {
 
 static int under(const char *path, const char *root)
 {
-  while (root[0] == '.' && root[1] == '/' && root[2] != '\0')
-    root += 2 + strspn(root + 2, "/");
-  size_t n = strlen(root);
-  while (n > 1 && root[n - 1] == '/')
-    n--;
-  if (n == 1 && root[0] == '.')
-    return 1;
-  return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+  size_t n = walk_root_name(root, &root);
+  return n == 0 || (strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/'));
 }
 
 static int keep_unscanned(void *ctx, const struct baseline_entry *e)

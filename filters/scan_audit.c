@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "exitcodes.h"
 #include "scan.h"
+#include "scan_json.h"
 #include "scan_preview.h"
 #include "scan_ui.h"
 
@@ -28,24 +28,16 @@ static const struct scan_finding *current(const struct scan_findings *list,
   return NULL;
 }
 
-static void put_string(yajl_gen g, const char *s)
-{
-  yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
 static int audit_json(FILE *out, const struct scan_options *opts, const struct baseline *b,
                       const struct scan_findings *list)
 {
-  yajl_gen g = yajl_gen_alloc(NULL);
+  yajl_gen g = scan_json_new();
   if (!g)
     return -1;
-  yajl_gen_config(g, yajl_gen_beautify, 1);
-  yajl_gen_config(g, yajl_gen_indent_string, "  ");
-  yajl_gen_config(g, yajl_gen_validate_utf8, 1);
   yajl_gen_map_open(g);
-  put_string(g, "baseline");
-  put_string(g, opts->baseline);
-  put_string(g, "entries");
+  scan_json_string(g, "baseline");
+  scan_json_string(g, opts->baseline);
+  scan_json_string(g, "entries");
   yajl_gen_array_open(g);
   int status = 0;
   size_t counts[4] = {0, 0, 0, 0};
@@ -58,21 +50,21 @@ static int audit_json(FILE *out, const struct scan_options *opts, const struct b
       break;
     }
     yajl_gen_map_open(g);
-    put_string(g, "path");
-    put_string(g, path);
-    put_string(g, "line");
+    scan_json_string(g, "path");
+    scan_json_string(g, path);
+    scan_json_string(g, "line");
     yajl_gen_integer(g, (long long)(f ? f->line : e->line));
-    put_string(g, "rule");
-    put_string(g, e->rule);
-    put_string(g, "fingerprint");
-    put_string(g, e->fingerprint);
-    put_string(g, "audit");
-    put_string(g, e->audit ? e->audit : "unreviewed");
-    put_string(g, "found");
+    scan_json_string(g, "rule");
+    scan_json_string(g, e->rule);
+    scan_json_string(g, "fingerprint");
+    scan_json_string(g, e->fingerprint);
+    scan_json_string(g, "audit");
+    scan_json_string(g, e->audit ? e->audit : "unreviewed");
+    scan_json_string(g, "found");
     yajl_gen_bool(g, f != NULL);
     if (f) {
-      put_string(g, "preview");
-      put_string(g, f->preview);
+      scan_json_string(g, "preview");
+      scan_json_string(g, f->preview);
     }
     yajl_gen_map_close(g);
     free(path);
@@ -80,29 +72,23 @@ static int audit_json(FILE *out, const struct scan_options *opts, const struct b
     counts[3] += f == NULL;
   }
   yajl_gen_array_close(g);
-  put_string(g, "summary");
+  scan_json_string(g, "summary");
   yajl_gen_map_open(g);
-  put_string(g, "entries");
+  scan_json_string(g, "entries");
   yajl_gen_integer(g, (long long)b->count);
-  put_string(g, "unreviewed");
+  scan_json_string(g, "unreviewed");
   yajl_gen_integer(g, (long long)counts[0]);
-  put_string(g, "secret");
+  scan_json_string(g, "secret");
   yajl_gen_integer(g, (long long)counts[1]);
-  put_string(g, "allowed");
+  scan_json_string(g, "allowed");
   yajl_gen_integer(g, (long long)counts[2]);
-  put_string(g, "not_found");
+  scan_json_string(g, "not_found");
   yajl_gen_integer(g, (long long)counts[3]);
   yajl_gen_map_close(g);
   if (yajl_gen_map_close(g) != yajl_gen_status_ok)
     status = -1;
-  const unsigned char *buf;
-  size_t len;
-  if (status == 0 && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
-    fwrite(buf, 1, len, out);
-    fputc('\n', out);
-  } else {
-    status = -1;
-  }
+  if (status == 0)
+    status = scan_json_write(g, out);
   yajl_gen_free(g);
   return fflush(out) == 0 && !ferror(out) ? status : -1;
 }

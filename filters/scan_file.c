@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scan_json.h"
 #include "scan_preview.h"
 
 /* A NUL byte in this many first bytes makes a file binary. */
@@ -33,6 +34,8 @@
 static const char LIMIT_LABEL[] = "match-limit";
 static const char WITHHELD[] =
   "(preview withheld: the secret also occurs unmasked in the line)";
+static const char WITHHELD_UNCHECKED[] =
+  "(preview withheld: too many distinct secrets on the line to check it)";
 
 static lm_masker *new_finder(const lm_ruleset *set, const char *format, enum lm_input input)
 {
@@ -124,12 +127,7 @@ static int fingerprint(const struct scanner *sc, const char *secret, size_t len,
   unsigned char md[32];
   if (lm_ruleset_fingerprint(sc->set, secret, len, md, NULL) != LM_OK)
     return -1;
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < SCAN_FP_HEX / 2; i++) {
-    hex[2 * i] = digits[md[i] >> 4];
-    hex[2 * i + 1] = digits[md[i] & 15];
-  }
-  hex[SCAN_FP_HEX] = '\0';
+  scan_hex(md, SCAN_FP_HEX / 2, hex);
   explicit_bzero(md, sizeof md);
   return 0;
 }
@@ -161,17 +159,53 @@ static int describe(const struct scanner *sc, const lm_finding *f, struct scan_f
   return out->rule && out->label && (!desc || out->description) ? 0 : -1;
 }
 
-/* Whether some secret of the line still shows in the masked line (a short
- * repeat the engine does not chase). */
+/* Bytes searched for the secrets a masked piece of n bytes still shows:
+ * at most LEAK_CHECK_BASE + LEAK_CHECK_TIMES * n, so the check costs the
+ * same order as the masking; past that the piece's previews are withheld
+ * rather than checked. */
+#define LEAK_CHECK_BASE ((size_t)4 * 1024 * 1024)
+#define LEAK_CHECK_TIMES 64
+
+static int by_secret_bytes(const void *a, const void *b, void *line)
+{
+  const lm_finding *x = *(const lm_finding *const *)a, *y = *(const lm_finding *const *)b;
+  size_t xl = x->end - x->start, yl = y->end - y->start;
+  if (xl != yl)
+    return xl < yl ? -1 : 1;
+  return memcmp((const char *)line + x->start, (const char *)line + y->start, xl);
+}
+
+/* Whether the masked line still shows some secret of the line (a short
+ * repeat the engine does not chase), each distinct secret looked for
+ * once: LEAK_SHOWN, LEAK_UNCHECKED when the distinct secrets are too many
+ * to look for within the budget (so the cost stays linear),
+ * LEAK_NONE, or -1 when out of memory. */
+enum { LEAK_NONE, LEAK_SHOWN, LEAK_UNCHECKED };
+
 static int masked_line_leaks(const char *line, const lm_finding *found, size_t count,
                              const char *masked, size_t mlen)
 {
-  for (size_t i = 0; i < count; i++) {
-    size_t len = found[i].end - found[i].start;
-    if (len >= LEAK_CHECK_MIN && memmem(masked, mlen, line + found[i].start, len))
-      return 1;
+  const lm_finding **order = malloc((count ? count : 1) * sizeof *order);
+  if (!order)
+    return -1;
+  size_t n = 0;
+  for (size_t i = 0; i < count; i++)
+    if (found[i].end - found[i].start >= LEAK_CHECK_MIN)
+      order[n++] = &found[i];
+  qsort_r(order, n, sizeof *order, by_secret_bytes, (void *)line);
+  size_t budget = LEAK_CHECK_BASE + LEAK_CHECK_TIMES * mlen;
+  int leaks = LEAK_NONE;
+  for (size_t i = 0; i < n && leaks == LEAK_NONE; i++) {
+    if (i > 0 && by_secret_bytes(&order[i - 1], &order[i], (void *)line) == 0)
+      continue;
+    if (budget < mlen)
+      leaks = LEAK_UNCHECKED;
+    else if (memmem(masked, mlen, line + order[i]->start, order[i]->end - order[i]->start))
+      leaks = LEAK_SHOWN;
+    budget -= mlen;
   }
-  return 0;
+  free(order);
+  return leaks;
 }
 
 /* UTF-8 characters in len bytes (bytes that do not continue a sequence). */
@@ -212,7 +246,11 @@ static int record(struct scanner *sc, unsigned long lineno, const char *data, si
   } else {
     status = -1;
   }
-  int leaks = masked && masked_line_leaks(data, found, count, masked, mlen);
+  int leaks = masked ? masked_line_leaks(data, found, count, masked, mlen) : LEAK_NONE;
+  if (leaks < 0)
+    status = -1;
+  /* Columns in characters, counted once along the line. */
+  size_t chars = chars_before, counted = 0;
   for (size_t i = lo; i < hi && status == 0; i++) {
     struct scan_finding *f = findings_push(sc->out);
     if (!f || !(f->path = strdup(sc->path)) || describe(sc, &found[i], f) < 0 ||
@@ -227,14 +265,18 @@ static int record(struct scanner *sc, unsigned long lineno, const char *data, si
     f->line = lineno;
     f->column = offset + found[i].start + 1;
     f->end_column = offset + found[i].end + 1;
-    f->char_column = chars_before + characters(data, found[i].start) + 1;
+    chars += characters(data + counted, found[i].start - counted);
+    counted = found[i].start;
+    f->char_column = chars + 1;
     f->char_end_column =
       f->char_column + characters(data + found[i].start, found[i].end - found[i].start);
     if (found[i].flags & LM_FIND_ALLOWED)
       f->suppressed = SCAN_INLINE;
     size_t mask_len = strlen("[REDACTED:]") + strlen(labels[i]);
     size_t where = at[i] != (size_t)-1 ? at[i] : found[i].start;
-    f->preview = leaks ? strdup(WITHHELD) : preview_window(masked, mlen, where, mask_len);
+    f->preview = leaks == LEAK_SHOWN       ? strdup(WITHHELD)
+                 : leaks == LEAK_UNCHECKED ? strdup(WITHHELD_UNCHECKED)
+                                           : preview_window(masked, mlen, where, mask_len);
     if (!f->preview)
       status = -1;
   }

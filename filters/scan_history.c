@@ -24,6 +24,11 @@
 /* Longest header line kept (a path, a hash and a date fit many times). */
 #define HEADER_MAX ((size_t)65536)
 
+/* What a patch line is, decided by its first piece: a long line's later
+ * pieces are the same kind (the bytes of a removed line must never be
+ * read as a header). */
+enum line_kind { LINE_HEADER, LINE_ADDED, LINE_SKIPPED };
+
 struct patch {
   struct scanner *sc;
   char commit[SCAN_COMMIT_MAX + 1];
@@ -31,7 +36,7 @@ struct patch {
   char *path;                 /* the file of the hunks that follow, or NULL */
   unsigned long minus, plus;  /* lines left in the current hunk */
   unsigned long next;         /* line number of the next added line */
-  int in_add;                 /* the current line (all its pieces) is added */
+  enum line_kind kind;        /* what the current line (all its pieces) is */
   char *hdr;                  /* the current header line, gathered */
   size_t hdr_len;
   int hdr_over;
@@ -132,16 +137,17 @@ static int patch_piece(void *ctx, unsigned long lineno, const char *data, size_t
   struct patch *p = ctx;
   (void)lineno;
   if (offset == 0) {
-    p->in_add = 0;
+    p->kind = LINE_HEADER;
     p->hdr_len = 0;
     p->hdr_over = 0;
     if (p->minus > 0 && len > 0 && data[0] == '-') {
       p->minus--;
-      return 0; /* a removed line (all its pieces are skipped below) */
+      p->kind = LINE_SKIPPED;
+      return 0;
     }
     if (p->minus == 0 && p->plus > 0 && len > 0 && data[0] == '+') {
       p->plus--;
-      p->in_add = 1;
+      p->kind = LINE_ADDED;
       if (!p->path)
         return 0;
       p->sc->lines++;
@@ -149,22 +155,24 @@ static int patch_piece(void *ctx, unsigned long lineno, const char *data, size_t
         p->sc->long_lines++;
       return scanner_piece(p->sc, p->next++, data + 1, len - 1, 0, 0, last);
     }
-    if (len > 0 && data[0] == '\\')
-      return 0; /* "\ No newline at end of file" */
+    if (len > 0 && data[0] == '\\') {
+      p->kind = LINE_SKIPPED; /* "\ No newline at end of file" */
+      return 0;
+    }
     if (p->minus > 0 || p->plus > 0) {
       fputs("logmask scan: git: a hunk ends early in the patch\n", stderr);
       p->bad = 1;
       p->minus = p->plus = 0;
     }
-  } else if (p->in_add) {
+  } else if (p->kind == LINE_ADDED) {
     if (!p->path)
       return 0;
     /* The '+' was the first byte of the line, not of the file's line. */
     return scanner_piece(p->sc, p->next - 1, data, len, offset - 1, chars_before - 1, last);
-  }
-  if (p->in_add)
+  } else if (p->kind == LINE_SKIPPED) {
     return 0;
-  /* A header line (or a removed one): gather it whole, up to a bound. */
+  }
+  /* A header line: gather it whole, up to a bound. */
   const char *add = data + (offset == 0 ? 0 : fresh);
   size_t n = len - (offset == 0 ? 0 : fresh);
   if (p->hdr_len + n > HEADER_MAX) {

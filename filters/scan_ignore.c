@@ -162,6 +162,39 @@ static int add_pattern(struct gitignore *g, char *line)
   return 0;
 }
 
+int ignore_file_read(const char *path, ignore_line_fn fn, void *ctx)
+{
+  FILE *f = fopen(path, "re");
+  if (!f) {
+    int absent = errno == ENOENT || errno == ENOTDIR;
+    if (!absent)
+      fprintf(stderr, "logmask scan: %s: %s\n", path, strerror(errno));
+    return absent ? 0 : 1;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int status = 0;
+  while (status == 0 && (n = getline(&line, &cap, f)) >= 0) {
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+      line[--n] = '\0';
+    if (fn(ctx, line) < 0)
+      status = -1;
+  }
+  if (status == 0 && ferror(f)) {
+    fprintf(stderr, "logmask scan: %s: read error: %s\n", path, strerror(errno));
+    status = 1;
+  }
+  free(line);
+  fclose(f);
+  return status;
+}
+
+static int add_pattern_line(void *ctx, char *line)
+{
+  return add_pattern(ctx, line);
+}
+
 int gitignore_load(struct gitignore *g, const char *open_dir, const char *rel_dir,
                    const struct gitignore *up)
 {
@@ -172,30 +205,7 @@ int gitignore_load(struct gitignore *g, const char *open_dir, const char *rel_di
   char *path = NULL;
   if (asprintf(&path, "%s/.gitignore", open_dir) < 0)
     return -1;
-  FILE *f = fopen(path, "re");
-  if (!f) {
-    int absent = errno == ENOENT || errno == ENOTDIR;
-    if (!absent)
-      fprintf(stderr, "logmask scan: %s: %s\n", path, strerror(errno));
-    free(path);
-    return absent ? 0 : 1;
-  }
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  int status = 0;
-  while (status == 0 && (n = getline(&line, &cap, f)) >= 0) {
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-      line[--n] = '\0';
-    if (add_pattern(g, line) < 0)
-      status = -1;
-  }
-  if (status == 0 && ferror(f)) {
-    fprintf(stderr, "logmask scan: %s: read error\n", path);
-    status = 1;
-  }
-  free(line);
-  fclose(f);
+  int status = ignore_file_read(path, add_pattern_line, g);
   free(path);
   return status;
 }

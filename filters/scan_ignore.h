@@ -30,6 +30,12 @@ void gitignore_free(struct gitignore *g);
  * in a file the last matching pattern ("!" re-includes). */
 int gitignore_ignored(const struct gitignore *g, const char *rel, int is_dir);
 
+/* Hands each line of the file `path` (its line end removed) to fn.
+ * Returns 0 (also when there is no such file), 1 after reporting a read
+ * error, or -1 when fn returned -1 (out of memory). */
+typedef int (*ignore_line_fn)(void *ctx, char *line);
+int ignore_file_read(const char *path, ignore_line_fn fn, void *ctx);
+
 /* gitignore(5) glob matching of `text` against `pattern`: '*' and '?' stop
  * at '/', "**" spans directories, [...] classes.  For tests and reuse. */
 int gitignore_glob(const char *pattern, const char *text);

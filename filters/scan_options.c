@@ -14,15 +14,7 @@
 #include "scan.h"
 
 enum scan_long_only {
-  SOPT_NO_DEFAULT_RULES = 256,
-  SOPT_LITERALS,
-  SOPT_ENV_FILE,
-  SOPT_ENABLE,
-  SOPT_DISABLE,
-  SOPT_HASH_KEY_FILE,
-  SOPT_MASK_KEYS,
-  SOPT_KEEP_KEYS,
-  SOPT_MASK,
+  SOPT_MASK = CLI_OPT_RULES_END,
   SOPT_FORMAT,
   SOPT_INPUT,
   SOPT_MAX_LINE,
@@ -46,15 +38,7 @@ enum scan_long_only {
 };
 
 static const struct option scan_long_options[] = {
-  {"rules", required_argument, NULL, 'r'},
-  {"no-default-rules", no_argument, NULL, SOPT_NO_DEFAULT_RULES},
-  {"literals", required_argument, NULL, SOPT_LITERALS},
-  {"env-file", required_argument, NULL, SOPT_ENV_FILE},
-  {"enable", required_argument, NULL, SOPT_ENABLE},
-  {"disable", required_argument, NULL, SOPT_DISABLE},
-  {"hash-key-file", required_argument, NULL, SOPT_HASH_KEY_FILE},
-  {"mask-keys", required_argument, NULL, SOPT_MASK_KEYS},
-  {"keep-keys", required_argument, NULL, SOPT_KEEP_KEYS},
+  CLI_RULE_OPTIONS,
   {"mask", required_argument, NULL, SOPT_MASK},
   {"format", required_argument, NULL, SOPT_FORMAT},
   {"input", required_argument, NULL, SOPT_INPUT},
@@ -98,6 +82,7 @@ static const char scan_usage_text[] =
   "      --no-default-rules  start without the built-in rule library\n"
   "      --literals=FILE     known secret values, one a line\n"
   "      --env-file=FILE     every value of a dotenv FILE is a known secret\n"
+  "      --env-ignore=GLOB, --no-default-env-ignore  keys --env-file skips\n"
   "      --enable=ID|GROUP   run rules that are off by default (e.g. pii)\n"
   "      --disable=ID|GROUP  do not run these rules\n"
   "      --mask-keys=LIST, --keep-keys=LIST  sensitive key names, as for the filter\n"
@@ -172,53 +157,21 @@ static int scan_usage_error(const char *fmt, const char *arg)
   return CLI_EXIT_USAGE;
 }
 
-static int parse_report_format(const char *name, enum scan_report_format *format)
+/* The index of `name` in names[0..n), which list an enum's values in
+ * order; -1 when it is none of them. */
+static int parse_choice(const char *name, const char *const *names, size_t n)
 {
-  if (strcmp(name, "text") == 0)
-    *format = SCAN_REPORT_TEXT;
-  else if (strcmp(name, "json") == 0)
-    *format = SCAN_REPORT_JSON;
-  else if (strcmp(name, "sarif") == 0)
-    *format = SCAN_REPORT_SARIF;
-  else
-    return -1;
-  return 0;
-}
-
-static int parse_input_format(const char *name)
-{
-  static const char *const known[] = {"auto", "text", "logfmt", "json", "syslog"};
-  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-    if (strcmp(name, known[i]) == 0)
-      return 0;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(name, names[i]) == 0)
+      return (int)i;
   return -1;
 }
+#define PARSE_CHOICE(name, names) parse_choice(name, names, sizeof names / sizeof *names)
 
-static int parse_color(const char *name, enum scan_color *color)
-{
-  if (strcmp(name, "auto") == 0)
-    *color = SCAN_COLOR_AUTO;
-  else if (strcmp(name, "always") == 0)
-    *color = SCAN_COLOR_ALWAYS;
-  else if (strcmp(name, "never") == 0)
-    *color = SCAN_COLOR_NEVER;
-  else
-    return -1;
-  return 0;
-}
-
-static int parse_input(const char *name, enum scan_input *input)
-{
-  if (strcmp(name, "auto") == 0)
-    *input = SCAN_INPUT_AUTO;
-  else if (strcmp(name, "code") == 0)
-    *input = SCAN_INPUT_CODE;
-  else if (strcmp(name, "log") == 0)
-    *input = SCAN_INPUT_LOG;
-  else
-    return -1;
-  return 0;
-}
+static const char *const report_formats[] = {"text", "json", "sarif"}; /* scan_report_format */
+static const char *const input_formats[] = {"auto", "text", "logfmt", "json", "syslog"};
+static const char *const inputs[] = {"auto", "code", "log"};         /* scan_input */
+static const char *const colors[] = {"auto", "always", "never"};     /* scan_color */
 
 static int set_mode(struct scan_options *opts, enum scan_mode mode, const char *name)
 {
@@ -232,35 +185,26 @@ static int set_mode(struct scan_options *opts, enum scan_mode mode, const char *
 static int parse_one(int c, struct scan_options *opts)
 {
   struct cli_options *rules = &opts->rules;
-  int failed = 0;
+  int failed = 0, choice;
   switch (c) {
-  case 'r': failed = cli_list_push(&rules->rules, optarg); break;
-  case SOPT_NO_DEFAULT_RULES: rules->default_rules = 0; break;
-  case SOPT_LITERALS: failed = cli_list_push(&rules->literals, optarg); break;
-  case SOPT_ENV_FILE: failed = cli_list_push(&rules->env_files, optarg); break;
-  case SOPT_ENABLE: failed = cli_toggle_push(rules, 1, optarg); break;
-  case SOPT_DISABLE: failed = cli_toggle_push(rules, 0, optarg); break;
-  case SOPT_HASH_KEY_FILE: rules->hash_key_file = optarg; break;
-  case SOPT_MASK_KEYS: failed = cli_list_push(&rules->mask_keys, optarg); break;
-  case SOPT_KEEP_KEYS: failed = cli_list_push(&rules->keep_keys, optarg); break;
   case SOPT_MASK:
     /* Accepted so a filter command line works unchanged; a report shows
      * every finding as [REDACTED:LABEL] whatever the style. */
     break;
   case SOPT_FORMAT:
-    if (parse_report_format(optarg, &opts->report) == 0 && strcmp(optarg, "text") != 0 &&
-        strcmp(optarg, "json") != 0)
+    if (PARSE_CHOICE(optarg, report_formats) == SCAN_REPORT_SARIF)
       return scan_usage_error("--format names the input format (auto, text, logfmt, json, "
                               "syslog); for a %s report use --report-format",
                               optarg);
-    if (parse_input_format(optarg) < 0)
+    if (PARSE_CHOICE(optarg, input_formats) < 0)
       return scan_usage_error("--format: unknown format '%s' (auto, text, logfmt, json, syslog)",
                               optarg);
     rules->format = optarg;
     break;
   case SOPT_INPUT:
-    if (parse_input(optarg, &opts->input) < 0)
+    if ((choice = PARSE_CHOICE(optarg, inputs)) < 0)
       return scan_usage_error("--input: unknown kind '%s' (auto, code, log)", optarg);
+    opts->input = (enum scan_input)choice;
     break;
   case SOPT_MAX_LINE:
     rules->max_line = cli_parse_size(optarg);
@@ -280,17 +224,19 @@ static int parse_one(int c, struct scan_options *opts)
     opts->stdin_name = optarg;
     break;
   case SOPT_REPORT_FORMAT:
-    if (parse_report_format(optarg, &opts->report) < 0)
+    if ((choice = PARSE_CHOICE(optarg, report_formats)) < 0)
       return scan_usage_error("--report-format: unknown format '%s' (text, json, sarif)",
                               optarg);
+    opts->report = (enum scan_report_format)choice;
     break;
   case SOPT_JSON: opts->report = SCAN_REPORT_JSON; break;
   case 'o': opts->output = optarg; break;
   case SOPT_BASELINE: opts->baseline = optarg; break;
   case SOPT_UPDATE_BASELINE: opts->update_baseline = 1; break;
   case SOPT_COLOR:
-    if (parse_color(optarg, &opts->color) < 0)
+    if ((choice = PARSE_CHOICE(optarg, colors)) < 0)
       return scan_usage_error("--color: '%s' is not auto, always or never", optarg);
+    opts->color = (enum scan_color)choice;
     break;
   case SOPT_STATS: opts->stats = 1; break;
   case SOPT_LIST_RULES: opts->list_rules = 1; break;
@@ -302,8 +248,12 @@ static int parse_one(int c, struct scan_options *opts)
     fputs(scan_usage_text, stdout);
     return fflush(stdout) == 0 ? CLI_EXIT_OK : SCAN_EXIT_ERROR;
   default:
-    fputs("Try 'logmask scan --help' for more information.\n", stderr);
-    return CLI_EXIT_USAGE;
+    failed = cli_rule_option(rules, c, optarg);
+    if (failed == 0) {
+      fputs("Try 'logmask scan --help' for more information.\n", stderr);
+      return CLI_EXIT_USAGE;
+    }
+    failed = failed < 0;
   }
   if (failed) {
     fputs("logmask scan: out of memory\n", stderr);
@@ -345,11 +295,6 @@ int scan_parse(int argc, char **argv, struct scan_options *opts)
   if (cli_rules_from_environment(&opts->rules) < 0) {
     fputs("logmask scan: out of memory\n", stderr);
     return SCAN_EXIT_ERROR;
-  }
-  if (!opts->rules.hash_key_file) {
-    const char *env = getenv("LOGMASK_HASH_KEY_FILE");
-    if (env && *env)
-      opts->rules.hash_key_file = env;
   }
   if ((opts->update_baseline || opts->mode == SCAN_MODE_AUDIT) && !opts->baseline)
     return scan_usage_error("%s needs --baseline FILE",

@@ -57,17 +57,6 @@ char *path_escape(const char *path)
     return NULL;
   static const char hex[] = "0123456789abcdef";
   const unsigned char *s = (const unsigned char *)path;
-  int plain = 1;
-  for (size_t i = 0; i < len && plain;) {
-    size_t n = s[i] < 0x80 ? 1 : utf8_sequence(s + i, len - i);
-    if (n == 0 || s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\' || invisible_control(s + i, n))
-      plain = 0;
-    i += n ? n : 1;
-  }
-  if (plain) {
-    memcpy(out, path, len + 1);
-    return out;
-  }
   size_t o = 0;
   for (size_t i = 0; i < len;) {
     size_t n = s[i] < 0x80 ? 1 : utf8_sequence(s + i, len - i);

@@ -13,6 +13,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "logmask.h"
+#include "scan_json.h"
 #include "scan_preview.h"
 #include "scan_rulemeta.h"
 
@@ -69,20 +70,15 @@ static int report_text(FILE *out, const struct scan_findings *list, const struct
   return 0;
 }
 
-static void put_string(yajl_gen g, const char *s)
-{
-  yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
 static void put_member(yajl_gen g, const char *key, const char *value)
 {
-  put_string(g, key);
-  put_string(g, value);
+  scan_json_string(g, key);
+  scan_json_string(g, value);
 }
 
 static void put_number(yajl_gen g, const char *key, unsigned long long value)
 {
-  put_string(g, key);
+  scan_json_string(g, key);
   yajl_gen_integer(g, (long long)value);
 }
 
@@ -127,14 +123,14 @@ static int report_json(yajl_gen g, const struct scan_findings *list,
   put_member(g, "fingerprint", sum->fingerprint_kind);
   int status = 0;
   for (int pass = 0; pass < 2; pass++) {
-    put_string(g, pass == 0 ? "findings" : "suppressed");
+    scan_json_string(g, pass == 0 ? "findings" : "suppressed");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < list->count && status == 0; i++)
       if ((list->items[i].suppressed != SCAN_NEW) == pass)
         status = json_finding(g, &list->items[i]);
     yajl_gen_array_close(g);
   }
-  put_string(g, "summary");
+  scan_json_string(g, "summary");
   yajl_gen_map_open(g);
   put_number(g, "files", sum->files);
   if (sum->mode == SCAN_MODE_GIT)
@@ -184,27 +180,19 @@ static char *path_uri(const char *path)
   return uri;
 }
 
-/* Index in `rules` (sorted ids of reported findings) of `id`. */
-static size_t rule_index(const struct scan_finding *const *rules, size_t n, const char *id)
-{
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(id, rules[mid]->rule);
-    if (c == 0)
-      return mid;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return 0; /* not reached: every reported rule is listed */
-}
-
 static int by_rule(const void *a, const void *b)
 {
   return strcmp((*(const struct scan_finding *const *)a)->rule,
                 (*(const struct scan_finding *const *)b)->rule);
+}
+
+/* Index in `rules` (sorted ids of reported findings) of f's rule: every
+ * reported rule is listed. */
+static size_t rule_index(const struct scan_finding *const *rules, size_t n,
+                         const struct scan_finding *f)
+{
+  const struct scan_finding *const *hit = bsearch(&f, rules, n, sizeof *rules, by_rule);
+  return hit ? (size_t)(hit - rules) : 0;
 }
 
 /* One finding per rule reported, sorted by rule id: the driver's rules[]. */
@@ -226,7 +214,7 @@ static const struct scan_finding **sarif_rules(const struct scan_findings *list,
 
 static void put_text(yajl_gen g, const char *key, const char *text)
 {
-  put_string(g, key);
+  scan_json_string(g, key);
   yajl_gen_map_open(g);
   put_member(g, "text", text);
   yajl_gen_map_close(g);
@@ -260,22 +248,22 @@ static int sarif_rule(yajl_gen g, const struct scan_finding *f)
     put_member(g, "name", f->rule);
     put_text(g, "shortDescription", desc);
     put_text(g, "fullDescription", full);
-    put_string(g, "help");
+    scan_json_string(g, "help");
     yajl_gen_map_open(g);
     put_member(g, "text", text);
     put_member(g, "markdown", markdown);
     yajl_gen_map_close(g);
     put_member(g, "helpUri", meta->help_uri);
-    put_string(g, "defaultConfiguration");
+    scan_json_string(g, "defaultConfiguration");
     yajl_gen_map_open(g);
     put_member(g, "level", "error");
     yajl_gen_map_close(g);
-    put_string(g, "properties");
+    scan_json_string(g, "properties");
     yajl_gen_map_open(g);
-    put_string(g, "tags");
+    scan_json_string(g, "tags");
     yajl_gen_array_open(g);
     for (size_t i = 0; meta->tags[i]; i++)
-      put_string(g, meta->tags[i]);
+      scan_json_string(g, meta->tags[i]);
     yajl_gen_array_close(g);
     put_member(g, "security-severity", meta->severity);
     put_member(g, "precision", "high");
@@ -291,9 +279,9 @@ static int sarif_rule(yajl_gen g, const struct scan_finding *f)
 
 static int sarif_driver(yajl_gen g, const struct scan_finding *const *rules, size_t n)
 {
-  put_string(g, "tool");
+  scan_json_string(g, "tool");
   yajl_gen_map_open(g);
-  put_string(g, "driver");
+  scan_json_string(g, "driver");
   yajl_gen_map_open(g);
   put_member(g, "name", "logmask");
   put_member(g, "fullName", "logmask scan");
@@ -301,7 +289,7 @@ static int sarif_driver(yajl_gen g, const struct scan_finding *const *rules, siz
   put_member(g, "semanticVersion", lm_version());
   if (*PACKAGE_URL)
     put_member(g, "informationUri", PACKAGE_URL);
-  put_string(g, "rules");
+  scan_json_string(g, "rules");
   yajl_gen_array_open(g);
   int status = 0;
   for (size_t i = 0; i < n && status == 0; i++)
@@ -329,12 +317,7 @@ static int result_fingerprint(const struct scan_finding *f, size_t occurrence,
   free(text);
   if (!ok)
     return -1;
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < SCAN_FP_HEX / 2; i++) {
-    hex[2 * i] = digits[md[i] >> 4];
-    hex[2 * i + 1] = digits[md[i] & 15];
-  }
-  hex[SCAN_FP_HEX] = '\0';
+  scan_hex(md, SCAN_FP_HEX / 2, hex);
   return 0;
 }
 
@@ -381,7 +364,7 @@ static size_t *occurrences(const struct scan_findings *list)
 static void sarif_suppression(yajl_gen g, const struct scan_finding *f,
                               const struct scan_summary *sum)
 {
-  put_string(g, "suppressions");
+  scan_json_string(g, "suppressions");
   yajl_gen_array_open(g);
   yajl_gen_map_open(g);
   if (f->suppressed == SCAN_INLINE) {
@@ -425,18 +408,18 @@ static int sarif_result(yajl_gen g, const struct scan_findings *list, size_t ind
   put_number(g, "ruleIndex", rule);
   put_member(g, "level", "error");
   put_text(g, "message", message);
-  put_string(g, "locations");
+  scan_json_string(g, "locations");
   yajl_gen_array_open(g);
   yajl_gen_map_open(g);
-  put_string(g, "physicalLocation");
+  scan_json_string(g, "physicalLocation");
   yajl_gen_map_open(g);
-  put_string(g, "artifactLocation");
+  scan_json_string(g, "artifactLocation");
   yajl_gen_map_open(g);
   put_member(g, "uri", uri);
   if (f->path[0] != '/')
     put_member(g, "uriBaseId", "%SRCROOT%");
   yajl_gen_map_close(g);
-  put_string(g, "region");
+  scan_json_string(g, "region");
   yajl_gen_map_open(g);
   put_number(g, "startLine", f->line);
   put_number(g, "startColumn", f->char_column);
@@ -445,7 +428,7 @@ static int sarif_result(yajl_gen g, const struct scan_findings *list, size_t ind
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
   yajl_gen_array_close(g);
-  put_string(g, "partialFingerprints");
+  scan_json_string(g, "partialFingerprints");
   yajl_gen_map_open(g);
   put_member(g, SARIF_FINGERPRINT, id);
   put_member(g, SARIF_SECRET_FINGERPRINT, f->fingerprint);
@@ -453,7 +436,7 @@ static int sarif_result(yajl_gen g, const struct scan_findings *list, size_t ind
   if (f->suppressed)
     sarif_suppression(g, f, sum);
   if (f->commit[0]) {
-    put_string(g, "properties");
+    scan_json_string(g, "properties");
     yajl_gen_map_open(g);
     put_member(g, "commit", f->commit);
     put_member(g, "authorDate", f->date ? f->date : "");
@@ -480,26 +463,26 @@ static int report_sarif(yajl_gen g, const struct scan_findings *list,
   yajl_gen_map_open(g);
   put_member(g, "$schema", SARIF_SCHEMA);
   put_member(g, "version", "2.1.0");
-  put_string(g, "runs");
+  scan_json_string(g, "runs");
   yajl_gen_array_open(g);
   yajl_gen_map_open(g);
   int status = sarif_driver(g, rules, nrules);
-  put_string(g, "invocations");
+  scan_json_string(g, "invocations");
   yajl_gen_array_open(g);
   yajl_gen_map_open(g);
-  put_string(g, "executionSuccessful");
+  scan_json_string(g, "executionSuccessful");
   yajl_gen_bool(g, sum->errors == 0);
   yajl_gen_map_close(g);
   yajl_gen_array_close(g);
   /* Columns count characters; logmask's text report counts bytes. */
   put_member(g, "columnKind", "unicodeCodePoints");
-  put_string(g, "results");
+  scan_json_string(g, "results");
   yajl_gen_array_open(g);
   /* New findings first: GitHub keeps the first 5,000 of a run. */
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < list->count && status == 0; i++)
       if ((list->items[i].suppressed != SCAN_NEW) == pass)
-        status = sarif_result(g, list, i, occ[i], rule_index(rules, nrules, list->items[i].rule),
+        status = sarif_result(g, list, i, occ[i], rule_index(rules, nrules, &list->items[i]),
                               sum);
   yajl_gen_array_close(g);
   yajl_gen_map_close(g);
@@ -518,25 +501,13 @@ int scan_report(FILE *out, enum scan_report_format format, const struct scan_fin
   if (format == SCAN_REPORT_TEXT) {
     status = report_text(out, list, style);
   } else {
-    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen g = scan_json_new();
     if (!g)
       return -1;
-    yajl_gen_config(g, yajl_gen_beautify, 1);
-    yajl_gen_config(g, yajl_gen_indent_string, "  ");
-    /* Every string is valid UTF-8 by construction; a slip must not give
-     * invalid JSON. */
-    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
     status = format == SCAN_REPORT_JSON ? report_json(g, list, summary)
                                         : report_sarif(g, list, summary);
-    const unsigned char *buf;
-    size_t len;
-    if (status == 0 && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
-      fwrite(buf, 1, len, out);
-      if (len == 0 || buf[len - 1] != '\n')
-        fputc('\n', out);
-    } else {
-      status = -1;
-    }
+    if (status == 0)
+      status = scan_json_write(g, out);
     yajl_gen_free(g);
   }
   if (fflush(out) != 0 || ferror(out))
@@ -564,11 +535,6 @@ void scan_summary_line(FILE *out, const struct scan_summary *s, const struct ui_
             s->long_lines, plural(s->long_lines));
 }
 
-static int by_rule_then_kind(const void *a, const void *b)
-{
-  return by_rule(a, b);
-}
-
 void scan_stats(FILE *out, const struct scan_findings *list, const struct ui_style *st)
 {
   const struct scan_finding **sorted = calloc(list->count ? list->count : 1, sizeof *sorted);
@@ -578,7 +544,7 @@ void scan_stats(FILE *out, const struct scan_findings *list, const struct ui_sty
   }
   for (size_t i = 0; i < list->count; i++)
     sorted[i] = &list->items[i];
-  qsort(sorted, list->count, sizeof *sorted, by_rule_then_kind);
+  qsort(sorted, list->count, sizeof *sorted, by_rule);
   fprintf(out, "%-40s %6s %9s %8s\n", "rule", "new", "baseline", "allowed");
   for (size_t i = 0; i < list->count;) {
     size_t j = i, n[3] = {0, 0, 0};

@@ -159,8 +159,6 @@ static const struct family families[] = {
   PASSWORD("password"), PASSWORD("pwd"), PASSWORD("secret"), PASSWORD("token"),
   PASSWORD("api-key"), PASSWORD("access-key"), PASSWORD("auth"), PASSWORD("credentials"),
   PASSWORD("cli"), PASSWORD("curl"), PASSWORD("sshpass"), PASSWORD("netrc"), PASSWORD("xml"),
-  PASSWORD("json-sensitive-key"), PASSWORD("logfmt-sensitive-key"),
-  PASSWORD("syslog-sensitive-key"),
 };
 
 static const struct rule_meta generic = {

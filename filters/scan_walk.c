@@ -84,43 +84,29 @@ static int ignore_add(struct ignore_list *list, const char *glob, int anchored)
   return 0;
 }
 
-/* Reads DIR/.logmaskignore when there is one: a glob a line, blank lines
- * and '#' comments skipped, a trailing '/' ignored.  Returns 0 (also when
+/* One line of a .logmaskignore: a glob, unless blank or a '#' comment;
+ * a trailing '/' ignored. */
+static int ignore_line(void *ctx, char *line)
+{
+  size_t n = strlen(line);
+  while (n > 0 && strchr("\r \t/", line[n - 1]))
+    line[--n] = '\0';
+  char *glob = line + strspn(line, " \t");
+  if (*glob == '\0' || *glob == '#')
+    return 0;
+  int anchored = *glob == '/';
+  glob += strspn(glob, "/");
+  return *glob != '\0' ? ignore_add(ctx, glob, anchored) : 0;
+}
+
+/* Reads DIR/.logmaskignore when there is one.  Returns 0 (also when
  * absent), 1 after reporting a read error, -1 when out of memory. */
 static int ignore_load(struct ignore_list *list, const char *dir)
 {
   char *path = NULL;
   if (asprintf(&path, "%s/%s", dir, IGNORE_FILE) < 0)
     return -1;
-  FILE *f = fopen(path, "re");
-  if (!f) {
-    int absent = errno == ENOENT || errno == ENOTDIR;
-    if (!absent)
-      fprintf(stderr, "logmask scan: %s: %s\n", path, strerror(errno));
-    free(path);
-    return absent ? 0 : 1;
-  }
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  int status = 0;
-  while (status == 0 && (n = getline(&line, &cap, f)) >= 0) {
-    while (n > 0 && strchr("\r\n \t/", line[n - 1]))
-      line[--n] = '\0';
-    char *glob = line + strspn(line, " \t");
-    if (*glob == '\0' || *glob == '#')
-      continue;
-    int anchored = *glob == '/';
-    glob += strspn(glob, "/");
-    if (*glob != '\0' && ignore_add(list, glob, anchored) < 0)
-      status = -1;
-  }
-  if (status == 0 && ferror(f)) {
-    fprintf(stderr, "logmask scan: %s: read error: %s\n", path, strerror(errno));
-    status = 1;
-  }
-  free(line);
-  fclose(f);
+  int status = ignore_file_read(path, ignore_line, list);
   free(path);
   return status;
 }
@@ -285,9 +271,7 @@ static void walk_dir(struct walk_root *root, const char *open_dir, const char *r
   gitignore_free(&here);
 }
 
-/* The name findings carry for a PATH argument: without a leading "./" or
- * trailing slashes; "" for the current directory itself. */
-static char *report_root(const char *path)
+size_t walk_root_name(const char *path, const char **name)
 {
   while (path[0] == '.' && path[1] == '/' && path[2] != '\0')
     path += 2 + strspn(path + 2, "/");
@@ -296,7 +280,15 @@ static char *report_root(const char *path)
     len--;
   if (len == 1 && path[0] == '.')
     len = 0;
-  return strndup(path, len);
+  *name = path;
+  return len;
+}
+
+static char *report_root(const char *path)
+{
+  const char *name;
+  size_t len = walk_root_name(path, &name);
+  return strndup(name, len);
 }
 
 /* A listed or named file is skipped when its path or one of its

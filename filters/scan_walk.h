@@ -42,6 +42,11 @@ struct walk_filter *walk_filter_new(struct scan_walk *w);
 int walk_filter_excluded(struct walk_filter *f, const char *rel);
 void walk_filter_free(struct walk_filter *f);
 
+/* The name the findings under a PATH argument start with: `path` without
+ * a leading "./" or trailing slashes, empty for the current directory.
+ * Returns its length; *name gets its start (inside `path`). */
+size_t walk_root_name(const char *path, const char **name);
+
 /* Whether the directory `name` is one of the default excludes (for tests
  * and the man page's list). */
 int walk_default_excluded_dir(const char *name);

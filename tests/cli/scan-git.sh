@@ -202,4 +202,21 @@ $SCAN --max-line 64K "$T/long.txt" > "$T/out" 2> "$T/err" || status=$?
   fail "long-line findings: $(cut -c1-200 "$T/out")"
 grep -q '2 lines over --max-line' "$T/err" || fail "long lines not counted: $(cat "$T/err")"
 no_secrets "$T/out" "$T/err"
+# A removed line longer than --max-line is skipped whole: its later
+# windows are not patch headers, so a hunk header or a file header hidden
+# in its text cannot end the hunk early or rename the file, and the line
+# the same hunk adds is still read.
+H="$T/hunk"
+mkdir "$H" && cd "$H" && git init -q .
+for fake in '@@ -0,0 +0,0 @@' '+++ b/venv/x' 'diff --git a/b b/b'; do
+  python3 -c 'import sys; open("a.txt", "w").write("x" * 63 + sys.argv[1] + "\n")' "$fake"
+  git add a.txt && git commit -q -m long
+  printf 'password=HistorySecret-5555\n' > a.txt
+  git commit -q -am secret
+  status=0
+  $SCAN --git --max-line 64 HEAD~1..HEAD > "$T/out" 2> "$T/err" || status=$?
+  [ "$status" -eq 1 ] || fail "a removed long line ending in '$fake' hid the added line: exit $status $(cat "$T/err")"
+  grep -q '^a.txt:1:10: ' "$T/out" || fail "removed long line '$fake': $(cat "$T/out")"
+done
+no_secrets "$T/out" "$T/err"
 echo "scan-git: ok"

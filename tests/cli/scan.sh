@@ -11,7 +11,7 @@ SCAN="$LOGMASK scan --no-default-rules -r $top_srcdir/tests/cases/common.rules -
 # Every secret the tree holds, found or excluded: none may show anywhere.
 SECRETS="Tr0ub4dor-3xq Gh7-kLm_22q eyJxZmFrZS10b2tlbi12YWx1ZQ AKIAQ9W8E7R6T5Y4U3IO
 ZephyrQuartz-2291-lit GenSecret-4455 NodeSecret-5566 MinSecret-6677 GitSecret-7788
-BuildSecret-8899 BinarySecret-9900 NewSecret-1357 VenvSecret-2468"
+BuildSecret-8899 BinarySecret-9900 NewSecret-1357 VenvSecret-2468 EnvSecret-1357x"
 no_secrets() {
   for s in $SECRETS; do
     if grep -q -e "$s" "$@"; then fail "secret $s shows in $*"; fi
@@ -215,6 +215,50 @@ $SCAN --max-line 64 app > /dev/null 2>&1 || status=$?
 mkdir "$T/clean" && printf 'nothing to see\n' > "$T/clean/a.txt"
 $SCAN "$T/clean" > "$T/out11" 2>/dev/null || fail "clean tree exited $?"
 [ ! -s "$T/out11" ] || fail "clean tree reported: $(cat "$T/out11")"
+
+# Many distinct secrets on one line: every one reported with its column,
+# the previews withheld rather than each secret searched for along the
+# whole line (which would cost the line's length times the secrets).
+python3 - "$T/many.txt" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("\u00e9 " + " ".join("password=Many%06dSecret" % i for i in range(3000)) + "\n")
+    f.write("password=FewSecret-1 password=FewSecret-2\n")
+PY
+$SCAN --report-format json "$T/many.txt" > "$T/many.json" 2>/dev/null || true
+python3 - "$T/many.json" <<'PY' || fail "many secrets on a line"
+import json, sys
+found = json.load(open(sys.argv[1]))["findings"]
+many = [f for f in found if f["line"] == 1]
+assert len(many) == 3000, len(many)
+assert all(f["preview"].startswith("(preview withheld: too many") for f in many), many[0]
+assert [f["column"] for f in many[:2]] == [13, 39], many[:2]
+# the columns in characters: the leading e-acute is two bytes, one character
+few = [f for f in found if f["line"] == 2]
+assert [f["preview"] for f in few] == ["password=[REDACTED:password-assignment] password=[REDACTED:password-assignment]"] * 2, few
+PY
+grep -q 'Many000001Secret\|FewSecret' "$T/many.json" && fail "a secret shows in the report"
+$SCAN --report-format sarif "$T/many.txt" > "$T/many.sarif" 2>/dev/null || true
+python3 - "$T/many.sarif" <<'PY' || fail "many secrets: SARIF columns"
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+cols = [r["locations"][0]["physicalLocation"]["region"]["startColumn"] for r in res
+        if r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1]
+assert cols[:3] == [12, 38, 64] and cols[-1] == 12 + 26 * 2999, (cols[:3], cols[-1])
+PY
+
+# The rule options are the filter's, --env-ignore included; --format
+# names the input format and leaves the report as it is.
+printf 'VENDOR_TOKEN=EnvSecret-2468x\nMY_TOKEN=EnvSecret-1357x\n' > "$T/app.env"
+printf 'a EnvSecret-2468x b EnvSecret-1357x\n' > "$T/env-use.txt"
+$SCAN --env-file "$T/app.env" --env-ignore 'VENDOR_*' "$T/env-use.txt" > "$T/out-env" 2> "$T/err" ||
+  true
+[ "$(wc -l < "$T/out-env")" -eq 1 ] && grep -q 'env-use.txt:1:21: literal:MY_TOKEN: ' "$T/out-env" ||
+  fail "scan --env-ignore: $(cat "$T/out-env" "$T/err")"
+printf '{"password": "Tr0ub4dor-3xq"}\n' > "$T/fmt.input"
+$SCAN --format json --color never "$T/fmt.input" > "$T/out-fmt" 2>/dev/null || true
+grep -q '^[^{]*fmt.input:1:15: password-assignment: ' "$T/out-fmt" ||
+  fail "--format json changed the report: $(cat "$T/out-fmt")"
 
 # Every output of this test, once more.
 no_secrets "$T"/out* "$T"/*.json "$T"/*.sarif
