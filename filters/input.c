@@ -164,7 +164,7 @@ enum input_result input_mask(const struct input_config *cfg, const char *name)
 
   /* Threads only pay off in batches: a line-buffered or gzip output run
    * stays on the serial path, which writes each line as it comes. */
-  struct parallel_rest rest = {0, NULL, 0};
+  struct parallel_rest rest = {0, 0, NULL, 0};
   if (cfg->parallel && !cfg->line_buffered && cfg->gzip_level < 0) {
     enum input_result presult = parallel_pump(cfg->parallel, cfg, display_name(name), fd, &rest);
     if (!rest.fallback || presult != INPUT_DONE) {
@@ -205,6 +205,8 @@ enum input_result input_mask(const struct input_config *cfg, const char *name)
     }
     lm_stream_free(stream);
   }
+  if (rest.failed && result == INPUT_DONE)
+    result = INPUT_BAD_INPUT;
   if (rest.data) {
     explicit_bzero(rest.data, rest.len);
     free(rest.data);

@@ -466,6 +466,7 @@ enum input_result parallel_pump(struct parallel *p, const struct input_config *c
   enum input_result result = INPUT_DONE;
   int failed = 0, eof = 0, first = 1, hangup = 0;
   rest->fallback = 0;
+  rest->failed = 0;
   while (!eof) {
     struct job *job = next_slot(p, cfg, name, &failed);
     if (!job) {
@@ -585,7 +586,10 @@ serial: {
       rest->len = job->in.len;
       job->in.data = NULL;
       job->in.len = job->in.cap = 0;
-      result = failed ? INPUT_BAD_INPUT : INPUT_DONE;
+      /* the rest of the input is masked all the same: a failed job
+       * (reported) is said in the exit status, never by lost lines */
+      rest->failed = failed;
+      result = INPUT_DONE;
     }
     bytes_free(&carry);
     bytes_free(&prime);

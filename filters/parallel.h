@@ -33,13 +33,15 @@ void parallel_free(struct parallel *p, lm_masker *stats_into);
 /* Unmasked bytes left for the serial path (malloc'd, caller frees). */
 struct parallel_rest {
   int fallback;
+  int failed; /* a job failed before the fallback (already reported) */
   char *data;
   size_t len;
 };
 
-/* Masks fd onto cfg->out.  When rest->fallback is set on return, the
- * caller masks rest->data and then the rest of fd serially with
- * cfg->masker (already primed). */
+/* Masks fd onto cfg->out.  When rest->fallback is set on return (with
+ * INPUT_DONE), the caller masks rest->data and then the rest of fd
+ * serially with cfg->masker (already primed), and reports INPUT_BAD_INPUT
+ * at the end when rest->failed. */
 enum input_result parallel_pump(struct parallel *p, const struct input_config *cfg,
                                 const char *name, int fd, struct parallel_rest *rest);
 
