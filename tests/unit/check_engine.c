@@ -121,6 +121,11 @@ START_TEST(parse_errors) {
   expect_load_error(HDR "regex: a\nmask: blur\n", LM_ERR_SYNTAX, "unknown mask style", 5, 7);
   expect_load_error(HDR "regex: a\ndefault: maybe\n", LM_ERR_SYNTAX, "'on' or 'off'", 5, 10);
   expect_load_error(HDR "regex: a\nplaceholders: x\n", LM_ERR_SYNTAX, "'skip' or 'mask'", 5, 15);
+  expect_load_error(HDR "regex: a\nplaceholders: masks\n", LM_ERR_SYNTAX, "'skip' or 'mask'", 5,
+                    15);
+  expect_load_error(HDR "regex: a\nvalue-end: tok\n", LM_ERR_SYNTAX, "'token' or 'regex'", 5, 12);
+  expect_load_error(HDR "regex: a\nblock-open: hide\n", LM_ERR_SYNTAX,
+                    "'mask' or 'keep', not 'hide'", 5, 13);
   expect_load_error(HDR "regex: a\nallow: (\n", LM_ERR_REGEX, "regex error", 5, 0);
   expect_load_error(HDR "regex: a\nblock-max-lines: 3\n", LM_ERR_SYNTAX, "without 'block-end'", 1, 1);
   expect_load_error(HDR "regex: a\ndescription:\n", LM_ERR_SYNTAX, "empty value", 5, 0);
