@@ -9,7 +9,7 @@
  *          --another opener--> open(that rule), restarted
  *          --a body line (the rule's block-body, default PEM: base64 or
  *            an armor header)--> open, the line masked whole
- *          --a blank line--> open, nothing masked
+ *          --a blank line--> open, nothing masked (counted in the bound)
  *          --any other line, or the rule's line bound--> closed, and that
  *            line is read as any other
  *
@@ -236,6 +236,8 @@ int lm_block_line(lm_masker *m, uint64_t openers, unsigned *flags) {
   /* A block that opened in a record's value goes on in the value at the
    * same key path of the next records; when a record has none, all of it
    * is read.  Other values of the record are read for openers only. */
+  int rule = m->block.rule;
+  unsigned lines = m->block.lines, opened_before = lc->blocks_opened;
   int at_path = 0;
   if (m->block.rule >= 0 && m->block.has_path)
     for (size_t i = 0; i < lc->contents.n && !at_path; i++)
@@ -249,6 +251,15 @@ int lm_block_line(lm_masker *m, uint64_t openers, unsigned *flags) {
     /* opened here: this record has its path */
     if (lc->blocks_opened != opened)
       at_path = 1;
+  }
+  /* a line that left the block open without a body line (blank, or no
+   * content at its path) counts toward the bound too: whether a block is
+   * open depends on the last block-max-lines lines alone, as
+   * lm_masker_prime has it */
+  if (rule >= 0 && m->block.rule == rule && lc->blocks_opened == opened_before &&
+      m->block.lines == lines && ++m->block.lines > m->set->rules[rule].block_max_lines) {
+    m->block.rule = -1;
+    lc->blocks_cut++;
   }
   return lc->oom ? -1 : 0;
 }

@@ -427,6 +427,7 @@ typedef struct lm_track {
   /* pairs in any syntax (`k=v`, `"k":"v"`, `\"k\":\"v\"` of JSON in a
    * string, RFC 5424's `k="v"`), whatever the record's format */
   uint8_t p_phase, p_quotes, p_quote, p_esc, p_sens, p_keylen;
+  size_t p_run;                    /* backslashes just read in a quoted value */
   char p_key[64];
 } lm_track;
 /* Masks window text[0..len) of a long line: renders into m->out the

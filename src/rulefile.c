@@ -268,6 +268,13 @@ static lm_status once(parser *p, unsigned flag, const char *field) {
   return LM_OK;
 }
 
+/* A field of two words: 0 for v == a, 1 for v == b, -1 for neither. */
+static int one_of(const char *v, size_t n, const char *a, const char *b) {
+  if (n == strlen(a) && memcmp(v, a, n) == 0)
+    return 0;
+  return n == strlen(b) && memcmp(v, b, n) == 0 ? 1 : -1;
+}
+
 static lm_status parse_number(parser *p, const char *v, size_t n, unsigned long col,
                               double lo, double hi, double *out) {
   char tmp[64];
@@ -387,24 +394,20 @@ static lm_status field(parser *p, const char *f, size_t fn, const char *v, size_
   if (IS("block-open")) {
     if ((st = once(p, F_BLOCKOPEN, "block-open")))
       return st;
-    if (n == 4 && memcmp(v, "keep", 4) == 0)
-      r->block_keep_opener = 1;
-    else if (n == 4 && memcmp(v, "mask", 4) == 0)
-      r->block_keep_opener = 0;
-    else
+    int keep = one_of(v, n, "mask", "keep");
+    if (keep < 0)
       return PERR(p, LM_ERR_SYNTAX, col, "block-open must be 'mask' or 'keep', not '%.*s'",
                   (int)(n > 64 ? 64 : n), v);
+    r->block_keep_opener = keep;
     return LM_OK;
   }
   if (IS("value-end")) {
     if ((st = once(p, F_VALUE_END, "value-end")))
       return st;
-    if (n == 5 && memcmp(v, "token", 5) == 0)
-      r->value_end = LM_VALUE_END_TOKEN;
-    else if (n == 5 && memcmp(v, "regex", 5) == 0)
-      r->value_end = LM_VALUE_END_REGEX;
-    else
+    int token = one_of(v, n, "regex", "token");
+    if (token < 0)
       return PERR(p, LM_ERR_SYNTAX, col, "value-end: expected 'token' or 'regex'");
+    r->value_end = token ? LM_VALUE_END_TOKEN : LM_VALUE_END_REGEX;
     return LM_OK;
   }
   char tmp[256];
@@ -423,12 +426,10 @@ static lm_status field(parser *p, const char *f, size_t fn, const char *v, size_
   if (IS("placeholders")) {
     if ((st = once(p, F_PLACEHOLDERS, "placeholders")))
       return st;
-    if (n == 4 && memcmp(v, "skip", 4) == 0)
-      r->mask_placeholders = 0;
-    else if (n == 4 && memcmp(v, "mask", 4) == 0)
-      r->mask_placeholders = 1;
-    else
+    int mask = one_of(v, n, "skip", "mask");
+    if (mask < 0)
       return PERR(p, LM_ERR_SYNTAX, col, "placeholders: expected 'skip' or 'mask'");
+    r->mask_placeholders = mask;
     return LM_OK;
   }
   if (IS("mask")) {

@@ -404,8 +404,10 @@ static int same_surroundings(const char *t, size_t len, size_t ps, size_t pe, si
 }
 
 /* The spans earlier rules found in the line's own view, a sorted run per
- * rule: a value one of them covers already is not judged again (the
- * union keeps the earlier rule's label for it anyway: cmp_span). */
+ * rule: a value one of them found already is not judged again (the union
+ * keeps the earlier rule's label for it anyway: cmp_span).  Only the same
+ * bytes: a value inside a wider span is judged, its repeats elsewhere in
+ * the line are its own (password=https://u:X@host ... X). */
 #define COVER_RUNS 32
 typedef struct cover {
   const lm_lctx *lc;
@@ -424,7 +426,7 @@ static int covered(const cover *cv, size_t s, size_t e) {
       else
         hi = mid;
     }
-    if (lo > cv->at[k] && sp[lo - 1].end >= e)
+    if (lo > cv->at[k] && sp[lo - 1].start == s && sp[lo - 1].end == e)
       return 1;
   }
   return 0;
@@ -468,7 +470,7 @@ static int rule_matches(lm_masker *m, uint32_t ri, const lm_view *v, lm_found_fn
     if (v->nmembers)
       clip_to_member(v, &s, &e);
     if (e > s && cv && covered(cv, s, e)) {
-      /* an earlier rule has it */
+      /* an earlier rule found it */
     } else if (e > s) {
       /* a line repeating one pair (password=X password=X ...) is judged
        * once: the same value in the same surroundings gets the same

@@ -145,6 +145,9 @@ int lm_spans_repeats(lm_lctx *lc) {
       goto done;
     budget = 0; /* out of budget: the walk from here on fails closed */
   }
+  /* the blind scans' reach: no delimiter from the last blind window's
+   * REPEAT_MIN-th byte up to it */
+  size_t scanned = 0;
   for (size_t p = 0; nr && p + REPEAT_MIN <= len; p++) {
     uint32_t h = hash6(t + p, bits);
     uint32_t k = head[h];
@@ -181,10 +184,15 @@ int lm_spans_repeats(lm_lctx *lc) {
       best = len - p;
     if (who && blind) {
       /* not compared whole: up to the end of the token, as far as the
-       * longest secret starting so (a secret holds no blank or quote) */
-      size_t e = p + REPEAT_MIN;
-      while (e < p + best && !strchr(" \t\"'<>,;&", t[e]))
+       * longest secret starting so (a secret holds no blank or quote);
+       * what an earlier window's scan passed is not read again */
+      size_t e = p + REPEAT_MIN, lim = p + best;
+      if (scanned > e)
+        e = scanned < lim ? scanned : lim;
+      while (e < lim && !strchr(" \t\"'<>,;&", t[e]))
         e++;
+      if (e > scanned)
+        scanned = e;
       best = e - p;
     }
     if (who && p != who->start &&

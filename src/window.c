@@ -188,33 +188,28 @@ static int track_pairs(lm_masker *m, lm_track *t, const char *s, size_t len, int
     switch (t->p_phase) {
     case P_VAL: {
       int end;
+      size_t e = i;
       if (t->p_quote == 0) {
         end = blank(c) || c == ',' || c == ';' || c == '}' || c == ']' || c == '&' || c == '"' ||
               c == '\\' || c == '\'';
-      } else if (t->p_esc) {
-        /* \" closes a value opened by \" */
-        t->p_esc = 0;
-        end = t->p_quote == 2 && c == '"';
-        /* (the backslash may have ended the last window) */
-        size_t e = i ? i - 1 : 0;
-        if (end && add && t->p_sens && e > open_at &&
-            lm_span_add_raw(lc, open_at, e, label, 0, LM_ORIGIN_LABEL))
-          return -1;
-        if (end) {
-          t->p_phase = P_KEY;
-          t->p_keylen = 0;
-          open_at = (size_t)-1;
-        }
-        continue;
       } else if (c == '\\') {
-        t->p_esc = 1;
+        t->p_run++;
         continue;
       } else {
-        end = (t->p_quote == 1 && c == '"') || (t->p_quote == 3 && c == '\'');
+        /* a quote behind a run of backslashes is escaped where the run's
+         * low bits are all ones: an odd run in "v", 3 mod 4 in \"v\" (a
+         * string in a string, escaped twice) */
+        size_t run = t->p_run, esc = t->p_quote == 2 ? 3 : 1;
+        t->p_run = 0;
+        end = c == (t->p_quote == 3 ? '\'' : '"') && (run & esc) != esc;
+        /* \" closes a value opened by \" (its backslash may have ended
+         * the last window) */
+        if (end && t->p_quote == 2 && run)
+          e = i ? i - 1 : 0;
       }
       if (!end)
         continue;
-      if (add && t->p_sens && lm_span_add_raw(lc, open_at, i, label, 0, LM_ORIGIN_LABEL))
+      if (add && t->p_sens && lm_span_add_raw(lc, open_at, e, label, 0, LM_ORIGIN_LABEL))
         return -1;
       t->p_phase = P_KEY;
       t->p_keylen = 0;
@@ -230,6 +225,7 @@ static int track_pairs(lm_masker *m, lm_track *t, const char *s, size_t len, int
       }
       t->p_quote = c == '"' ? (t->p_esc ? 2 : 1) : c == '\'' ? 3 : 0;
       t->p_esc = 0;
+      t->p_run = 0;
       if (t->p_quote == 0 && (c == '{' || c == '[')) {
         t->p_phase = P_KEY; /* a container: its own tracker's */
         t->p_keylen = 0;
@@ -249,6 +245,8 @@ static int track_pairs(lm_masker *m, lm_track *t, const char *s, size_t len, int
         t->p_quotes++;
         continue;
       }
+      if (blank(c) && t->p_quotes)
+        continue; /* "name" : "value" */
       if (c == '=' || (c == ':' && t->p_quotes)) {
         t->p_phase = P_SEP;
         t->p_esc = 0;
@@ -275,7 +273,7 @@ static int track_pairs(lm_masker *m, lm_track *t, const char *s, size_t len, int
   }
   /* a value still open at the window's end is masked to it (but for a
    * backslash that may start its closing \") */
-  size_t e = t->p_phase == P_VAL && t->p_esc && len ? len - 1 : len;
+  size_t e = t->p_phase == P_VAL && t->p_quote == 2 && t->p_run && len ? len - 1 : len;
   if (add && open_at != (size_t)-1 && e > open_at &&
       lm_span_add_raw(lc, open_at, e, label, 0, LM_ORIGIN_LABEL))
     return -1;

@@ -6,7 +6,8 @@
 # input below holds 701 lines that slide one secret across the cuts byte
 # by byte (padding of 0..700 bytes before it): a key ending just before a
 # cut, a value cut in two, a value longer than the overlap, a JSON or
-# logfmt record, JSON behind a prefix or in a string, RFC 5424 structured
+# logfmt record, JSON behind a prefix (with blanks around its colons) or
+# in a string (a value holding an escaped quote), RFC 5424 structured
 # data, and a PEM body line inside an open block.  The secret must never
 # come out, every line must (one line out per line in), and -j 2 must give
 # the same bytes.  `--mask drop` drops every line over the limit.
@@ -34,7 +35,9 @@ gen() {
         else if (kind == "logfmt-key") printf "level=info msg=\"%s\" session=%s user=bob\n", a, secret
         else if (kind == "logfmt-key-long-value") printf "level=info msg=\"%s\" session=%s user=bob\n", a, long
         else if (kind == "docker-json") printf "{\"log\":\"{\\\"msg\\\":\\\"%s\\\",\\\"session\\\":\\\"%s\\\"}\\n\",\"stream\":\"stdout\"}\n", a, secret
+        else if (kind == "docker-json-quote") printf "{\"log\":\"{\\\"msg\\\":\\\"%s\\\",\\\"session\\\":\\\"pw\\\\\\\"%s\\\"}\\n\",\"stream\":\"stdout\"}\n", a, secret
         else if (kind == "cri-json") printf "2024-05-01T10:00:00.000000000Z stdout F {\"msg\":\"%s\",\"session\":\"%s\"}\n", a, secret
+        else if (kind == "cri-json-spaced") printf "2024-05-01T10:00:00.000000000Z stdout F {\"msg\":\"%s\",\"session\" : \"%s\"}\n", a, secret
         else if (kind == "syslog-sd") printf "<165>1 2024-05-01T10:00:00Z web01 app 42 ID47 [m@32473 msg=\"%s\" session=\"%s\"] x\n", a, secret
         else if (kind == "pem-body") {
           print "-----BEGIN RSA PRIVATE KEY-----"
@@ -46,8 +49,8 @@ gen() {
 }
 
 for kind in text text-long-value url json-rule json-rule-long-value json-key \
-    json-key-long-value logfmt logfmt-key logfmt-key-long-value docker-json cri-json \
-    syslog-sd pem-body; do
+    json-key-long-value logfmt logfmt-key logfmt-key-long-value docker-json docker-json-quote \
+    cri-json cri-json-spaced syslog-sd pem-body; do
   gen "$kind" > "$T/$kind.in"
   status=0
   "$LOGMASK" --max-line 256 "$T/$kind.in" > "$T/$kind.out" || status=$?

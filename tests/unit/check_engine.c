@@ -121,6 +121,11 @@ START_TEST(parse_errors) {
   expect_load_error(HDR "regex: a\nmask: blur\n", LM_ERR_SYNTAX, "unknown mask style", 5, 7);
   expect_load_error(HDR "regex: a\ndefault: maybe\n", LM_ERR_SYNTAX, "'on' or 'off'", 5, 10);
   expect_load_error(HDR "regex: a\nplaceholders: x\n", LM_ERR_SYNTAX, "'skip' or 'mask'", 5, 15);
+  expect_load_error(HDR "regex: a\nplaceholders: masks\n", LM_ERR_SYNTAX, "'skip' or 'mask'", 5,
+                    15);
+  expect_load_error(HDR "regex: a\nvalue-end: tok\n", LM_ERR_SYNTAX, "'token' or 'regex'", 5, 12);
+  expect_load_error(HDR "regex: a\nblock-open: hide\n", LM_ERR_SYNTAX,
+                    "'mask' or 'keep', not 'hide'", 5, 13);
   expect_load_error(HDR "regex: a\nallow: (\n", LM_ERR_REGEX, "regex error", 5, 0);
   expect_load_error(HDR "regex: a\nblock-max-lines: 3\n", LM_ERR_SYNTAX, "without 'block-end'", 1, 1);
   expect_load_error(HDR "regex: a\ndescription:\n", LM_ERR_SYNTAX, "empty value", 5, 0);
@@ -624,6 +629,22 @@ START_TEST(prime_resumes_blocks) {
   static const char ends[] = "MIIEbody7\n-----END RSA PRIVATE KEY-----\n";
   ck_assert_int_eq(lm_masker_prime(m, ends, strlen(ends)), LM_OK);
   ASSERT_MASK(m, "plain again", "plain again");
+  /* blank lines count toward the bound, as the context lines do: a body
+   * after as many blanks as the bound is read alike in one pass and after
+   * a prime on the last context lines (all blank) */
+  lm_masker_reset(m);
+  ck_assert_int_eq(lm_masker_line(m, "-----BEGIN RSA PRIVATE KEY-----", 31, &opened), LM_OK);
+  for (int i = 0; i < 4; i++)
+    ASSERT_MASK(m, i % 2 ? "" : "  ", i % 2 ? "" : "  ");
+  ASSERT_MASK(m, "MIIEbody8", "[REDACTED:pem]"); /* the 5th line */
+  lm_masker_reset(m);
+  ck_assert_int_eq(lm_masker_line(m, "-----BEGIN RSA PRIVATE KEY-----", 31, &opened), LM_OK);
+  for (int i = 0; i < 5; i++)
+    ASSERT_MASK(m, "", "");
+  ASSERT_MASK(m, "MIIEbody9", "MIIEbody9");
+  lm_masker_reset(m);
+  ck_assert_int_eq(lm_masker_prime(m, "\n\n\n\n\n", 5), LM_OK);
+  ASSERT_MASK(m, "MIIEbody9", "MIIEbody9");
   ck_assert_int_eq(lm_masker_prime(NULL, "", 0), LM_ERR_ARG);
   ck_assert_int_eq(lm_masker_prime(m, NULL, 0), LM_OK); /* nothing before the first chunk */
   ck_assert_int_eq(lm_masker_prime(m, NULL, 1), LM_ERR_ARG);
