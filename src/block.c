@@ -9,13 +9,17 @@
  *          --another opener--> open(that rule), restarted
  *          --a body line (the rule's block-body, default PEM: base64 or
  *            an armor header)--> open, the line masked whole
- *          --a blank line--> open, nothing masked (counted in the bound)
+ *          --a blank line, or another source's line (a block opened
+ *            behind a prefix, a line with a prefix of another shape that
+ *            is no body line)--> open, nothing masked (counted in the bound)
  *          --any other line, or the rule's line bound--> closed, and that
  *            line is read as any other
  *
  * A block opened behind a prefix on its line goes on in lines with a
  * prefix of the same shape (digit runs aside), read after it, and in bare
- * lines.  So a forged opener can only mask lines that look like key material, and
+ * lines; another program's lines written between them (a CRI log of
+ * several streams) neither end it nor are masked.  So a forged opener can
+ * only mask lines that look like key material, and
  * an opener left unterminated cannot hide a later real key.  A block
  * opened inside a structured record follows the key path it opened in:
  * later records are read at that path (all of a record when it has none). */
@@ -162,8 +166,13 @@ static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, uint64_t o
   trim(t, &a, &z);
   if (b->rule >= 0 && body) {
     const lm_rule *r = &m->set->rules[b->rule];
+    /* another source's line between the block's own: a line with a prefix
+     * of another shape that is no body line (bare body lines go on) */
+    int other = 0;
     if (b->prefixlen) {
-      a += prefix_match(t + a, z - a, b->prefix, b->prefixlen);
+      size_t p = prefix_match(t + a, z - a, b->prefix, b->prefixlen);
+      other = p == 0;
+      a += p;
       trim(t, &a, &z);
     }
     uint32_t label = (uint32_t)(r - m->set->rules);
@@ -192,7 +201,10 @@ static int step(lm_masker *m, const lm_view *v, size_t ls, size_t le, uint64_t o
     }
     if (a == z)
       return 0; /* a blank line neither continues nor ends a block */
-    if (lm_block_is_body(m, r, t + a, z - a)) {
+    int is_body = lm_block_is_body(m, r, t + a, z - a);
+    if (other && !is_body)
+      return 0; /* nor does another source's line (counted: lm_block_line) */
+    if (is_body) {
       if (++b->lines <= r->block_max_lines) {
         *flags |= LM_LINE_BLOCK;
         body_part(m, r, &a, &z);
