@@ -205,7 +205,7 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
        * text after it the line goes on being read as text whole */
       if (rec->owner && rec->owner->readlen > rec->owner_at && lc->json_tailed != rec)
         rec->owner->readlen = rec->owner_at;
-    } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT && !rec->plain) {
+    } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT) {
       size_t at;
       lm_detect(rec->text, rec->len, &at);
       if (at != (size_t)-1 && at > 0) {
