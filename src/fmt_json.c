@@ -356,6 +356,19 @@ static int byte_number(const char *t, size_t n) {
   return v < 256;
 }
 
+/* A value as a block content, under the key path it stands at. */
+static int add_content(jctx *c, lm_view *v) {
+  lm_lctx *lc = c->env->lc;
+  char *path = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
+  if (c->path_len && !path)
+    return oom(c);
+  if (path)
+    memcpy(path, c->path, c->path_len);
+  v->path = path;
+  v->pathlen = (uint32_t)c->path_len;
+  return LM_VEC_PUSH(lc, lc->contents, v) ? oom(c) : 1;
+}
+
 /* A scalar value (a string's inside or a number token). */
 static int on_value(jctx *c, tok t) {
   lm_fmt_env *env = c->env;
@@ -380,17 +393,8 @@ static int on_value(jctx *c, tok t) {
       lm_view *val = view_of(c, &t);
       if (!val || (read && LM_VEC_PUSH(lc, lc->views, val)))
         return oom(c);
-      if (env->contents) {
-        char *p = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
-        if (c->path_len && !p)
-          return oom(c);
-        if (p)
-          memcpy(p, c->path, c->path_len);
-        val->path = p;
-        val->pathlen = (uint32_t)c->path_len;
-        if (LM_VEC_PUSH(lc, lc->contents, val))
-          return oom(c);
-      }
+      if (env->contents && !add_content(c, val))
+        return 0;
       if (rec && lm_fmt_maybe_record(env, val))
         return oom(c);
     }
@@ -689,18 +693,7 @@ static int byte_array(jctx *c, const frame *f) {
     return oom(c);
   if (c->env->read && LM_VEC_PUSH(lc, lc->views, v))
     return oom(c);
-  if (c->env->contents) {
-    char *path = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
-    if (c->path_len && !path)
-      return oom(c);
-    if (path)
-      memcpy(path, c->path, c->path_len);
-    v->path = path;
-    v->pathlen = (uint32_t)c->path_len;
-    if (LM_VEC_PUSH(lc, lc->contents, v))
-      return oom(c);
-  }
-  return 1;
+  return !c->env->contents || add_content(c, v);
 }
 
 static int close_container(jctx *c, char ch) {
