@@ -74,11 +74,11 @@ static int names_a_key(const lm_ruleset *set, const char *line, size_t len, int 
   switch (fmt) {
   case LM_FMT_JSON:
     return lm_suffix_any(set->key_names_json, u, len);
-  case LM_FMT_LOGFMT:
   case LM_FMT_SD:
     return lm_suffix_any(set->key_names, u, len);
+  case LM_FMT_LOGFMT:
   case LM_FMT_SYSLOG:
-    /* structured data or a logfmt message, and a JSON message at the end */
+    /* pairs (structured data, a logfmt message), and JSON behind them */
     return lm_suffix_any(set->key_names, u, len) ||
            (json_at != (size_t)-1 &&
             lm_suffix_any(set->key_names_json, u + json_at, len - json_at));
@@ -208,20 +208,8 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
     } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT) {
       size_t at;
       lm_detect(rec->text, rec->len, &at);
-      if (at != (size_t)-1 && at > 0) {
-        /* JSON behind a prefix */
-        lm_view *js = lm_view_slice(lc, rec, at, rec->len, 0);
-        if (!js)
-          return -1;
-        js->kind = LM_VIEW_RECORD;
-        js->format = LM_FMT_JSON;
-        js->read = 1;
-        js->owner = rec;
-        js->owner_at = (uint32_t)at;
-        js->depth = rec->depth;
-        if (LM_VEC_PUSH(lc, lc->records, js))
-          return -1;
-      }
+      if (at != (size_t)-1 && at > 0 && lm_fmt_json_behind(lc, rec, at))
+        return -1;
     }
   }
   /* read: records as text (the line with the candidates walked above),
@@ -280,7 +268,7 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   int fmt = m->format;
   if (fmt == LM_FMT_AUTO)
     fmt = lm_detect(line, len, &json_at);
-  if (fmt == LM_FMT_SYSLOG)
+  else if (fmt == LM_FMT_SYSLOG || fmt == LM_FMT_LOGFMT)
     json_at = lm_json_suffix(line, len);
   /* the walk saw the marks of any encoding there may be */
   lc->enc = m->cand_line->marks ? lm_encodings(line, len) : 0;
