@@ -57,7 +57,7 @@ int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) {
   return LM_VEC_PUSH(env->lc, env->lc->records, rec);
 }
 
-int lm_fmt_json_behind(lm_lctx *lc, lm_view *owner, size_t at) {
+int lm_fmt_json_behind(lm_lctx *lc, lm_view *owner, size_t at, int strict) {
   lm_view *js = lm_view_slice(lc, owner, at, owner->len, 0);
   if (!js)
     return -1;
@@ -67,6 +67,7 @@ int lm_fmt_json_behind(lm_lctx *lc, lm_view *owner, size_t at) {
   js->owner = owner;
   js->owner_at = (uint32_t)at;
   js->depth = owner->depth;
+  js->json_strict = (uint8_t)strict;
   return LM_VEC_PUSH(lc, lc->records, js);
 }
 

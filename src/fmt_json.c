@@ -893,7 +893,7 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
   int fail = parse(&c, rec->text, a);
   /* a lenient copy of the first value alone (one that parsed whole
    * needs none): what follows it is the rest below */
-  if (fail == FAIL_DESYNC && c.vend == 0) {
+  if (fail == FAIL_DESYNC && c.vend == 0 && !rec->json_strict) {
     size_t e = lenient_end(rec->text, rec->len, a);
     char *cp = lenient_copy(lc, rec->text, e);
     if (cp) {

@@ -170,7 +170,7 @@ int lm_fmt_logfmt(lm_fmt_env *env, lm_view *rec) {
       break;
   }
   /* JSON behind the pairs: its own record (what follows it, its tail) */
-  if (rc > 0 && p.json != NO_JSON && lm_fmt_json_behind(lc, rec, p.json))
+  if (rc > 0 && p.json != NO_JSON && lm_fmt_json_behind(lc, rec, p.json, 0))
     return -1;
   /* the record as written is its own pairs view when nothing is quoted */
   return quoted && n && pairs_view(env, rec, pairs, vals, n) ? -1 : 0;

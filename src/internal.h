@@ -358,8 +358,9 @@ void lm_fmt_json_free(void *frames) LM_HIDDEN;
 int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) LM_HIDDEN;
 /* Queues owner's bytes from `at` on as a JSON record behind a prefix,
  * read by its handler alone (the owner is read as text up to `at`, or
- * whole when text follows the JSON: line.c).  0 or -1 (OOM). */
-int lm_fmt_json_behind(lm_lctx *lc, lm_view *owner, size_t at) LM_HIDDEN;
+ * whole when text follows the JSON: line.c); `strict`: parsed as JSON
+ * only, never from a lenient copy.  0 or -1 (OOM). */
+int lm_fmt_json_behind(lm_lctx *lc, lm_view *owner, size_t at, int strict) LM_HIDDEN;
 
 /* Blocks (block.c): steps the masker's block state over the line's
  * contents, adding spans.  `openers`: the block rules some walk of the

@@ -195,6 +195,7 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
   /* records: the handlers add more as they find them */
   for (size_t i = 0; i < lc->records.n; i++) {
     lm_view *rec = lc->records.v[i];
+    int was_json = rec->format == LM_FMT_JSON;
     if (rec->format != LM_FMT_TEXT && handle(m, &env, rec))
       return -1;
     if (rec->format == LM_FMT_JSON || rec->format == LM_FMT_SD) {
@@ -206,9 +207,15 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
       if (rec->owner && rec->owner->readlen > rec->owner_at && lc->json_tailed != rec)
         rec->owner->readlen = rec->owner_at;
     } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT) {
-      size_t at;
-      lm_detect(rec->text, rec->len, &at);
-      if (at != (size_t)-1 && at > 0 && lm_fmt_json_behind(lc, rec, at))
+      /* JSON behind a prefix; and where a record was no JSON, JSON further
+       * on (a '{"' in the prefix opens none): the next '{' tried, without
+       * a lenient copy (each try then costs up to where it fails) */
+      size_t s = 0;
+      while (s < rec->len && (rec->text[s] == ' ' || rec->text[s] == '\t'))
+        s++;
+      size_t at = s < rec->len ? lm_json_suffix(rec->text + s + 1, rec->len - s - 1) : (size_t)-1;
+      if (at != (size_t)-1 &&
+          lm_fmt_json_behind(lc, rec, s + 1 + at, was_json || rec->json_strict))
         return -1;
     }
   }

@@ -73,6 +73,8 @@ typedef struct lm_view {
   const struct lm_view *unescaped; /* its backslash escapes decoded, once
                         read (a block content reads that: `\n` in a value
                         are its lines) */
+  uint8_t json_strict; /* LM_VIEW_RECORD of JSON found past a '{' that
+                        opened none: parsed strictly (fmt_json.c) */
   uint8_t body_only; /* as a block content: may continue or end a block,
                         never open one (its values are contents too) */
   const char *path;  /* key path of a value (blocks follow it), NULL for none */
