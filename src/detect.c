@@ -64,8 +64,8 @@ int lm_json_opens(const char *l, size_t len, size_t b) {
 /* JSON in a text line, behind a prefix (a container runtime's
  * `TIME stdout F `, a logger's timestamp and level) and maybe before a
  * suffix (Monolog's ` []`, ` status=200`): the first '{' that opens an
- * object with a quoted key ('"', or '\'' as Python prints a dict).  Only
- * that one '{' is tried, so a hostile line costs one parse. */
+ * object with a quoted key ('"', or '\'' as Python prints a dict).  Where
+ * it opens no JSON, line.c tries the next one in the failed record. */
 size_t lm_json_suffix(const char *l, size_t len) {
   for (const char *b = memchr(l, '{', len); b; b = memchr(b + 1, '{', len - (size_t)(b + 1 - l)))
     if (lm_json_opens(l, len, (size_t)(b - l)))
