@@ -52,21 +52,24 @@ int lm_json_byte_array(const char *text, size_t len) {
   return 0;
 }
 
+int lm_json_opens(const char *l, size_t len, size_t b) {
+  if (b >= len || l[b] != '{')
+    return 0;
+  size_t i = b + 1;
+  while (i < len && (l[i] == ' ' || l[i] == '\t'))
+    i++;
+  return i < len && (l[i] == '"' || l[i] == '\'');
+}
+
 /* JSON in a text line, behind a prefix (a container runtime's
  * `TIME stdout F `, a logger's timestamp and level) and maybe before a
  * suffix (Monolog's ` []`, ` status=200`): the first '{' that opens an
- * object with a quoted key ('"', or '\'' as Python prints a dict).  Only
- * that one '{' is tried, so a hostile line costs one parse. */
+ * object with a quoted key ('"', or '\'' as Python prints a dict).  Where
+ * it opens no JSON, line.c tries the next one in the failed record. */
 size_t lm_json_suffix(const char *l, size_t len) {
-  for (const char *b = memchr(l, '{', len); b; b = memchr(b + 1, '{', len - (size_t)(b + 1 - l))) {
-    size_t i = (size_t)(b - l) + 1;
-    while (i < len && (l[i] == ' ' || l[i] == '\t'))
-      i++;
-    if (i < len && (l[i] == '"' || l[i] == '\''))
+  for (const char *b = memchr(l, '{', len); b; b = memchr(b + 1, '{', len - (size_t)(b + 1 - l)))
+    if (lm_json_opens(l, len, (size_t)(b - l)))
       return (size_t)(b - l);
-    if (b + 1 >= l + len)
-      break;
-  }
   return (size_t)-1;
 }
 
@@ -163,10 +166,12 @@ int lm_detect(const char *line, size_t len, size_t *json_at) {
     return LM_FMT_TEXT;
   if (line[i] == '{' || (line[i] == '[' && json_array(line, i, len)))
     return LM_FMT_JSON;
+  int f = LM_FMT_TEXT;
   if (i == 0 && lm_fmt_is_syslog(line, len))
-    return LM_FMT_SYSLOG;
-  if (lm_fmt_is_logfmt(line + i, len - i))
-    return LM_FMT_LOGFMT;
+    f = LM_FMT_SYSLOG;
+  else if (lm_fmt_is_logfmt(line + i, len - i))
+    f = LM_FMT_LOGFMT;
+  /* JSON may follow a prefix of any shape (`level=info msg=login {...}`) */
   *json_at = lm_json_suffix(line, len);
-  return LM_FMT_TEXT;
+  return f;
 }

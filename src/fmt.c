@@ -57,6 +57,20 @@ int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) {
   return LM_VEC_PUSH(env->lc, env->lc->records, rec);
 }
 
+int lm_fmt_json_behind(lm_lctx *lc, lm_view *owner, size_t at, int strict) {
+  lm_view *js = lm_view_slice(lc, owner, at, owner->len, 0);
+  if (!js)
+    return -1;
+  js->kind = LM_VIEW_RECORD;
+  js->format = LM_FMT_JSON;
+  js->read = 1;
+  js->owner = owner;
+  js->owner_at = (uint32_t)at;
+  js->depth = owner->depth;
+  js->json_strict = (uint8_t)strict;
+  return LM_VEC_PUSH(lc, lc->records, js);
+}
+
 static int any_keyword(void *ctx, uint32_t id, size_t end, size_t len) {
   (void)ctx;
   (void)end;

@@ -356,6 +356,19 @@ static int byte_number(const char *t, size_t n) {
   return v < 256;
 }
 
+/* A value as a block content, under the key path it stands at. */
+static int add_content(jctx *c, lm_view *v) {
+  lm_lctx *lc = c->env->lc;
+  char *path = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
+  if (c->path_len && !path)
+    return oom(c);
+  if (path)
+    memcpy(path, c->path, c->path_len);
+  v->path = path;
+  v->pathlen = (uint32_t)c->path_len;
+  return LM_VEC_PUSH(lc, lc->contents, v) ? oom(c) : 1;
+}
+
 /* A scalar value (a string's inside or a number token). */
 static int on_value(jctx *c, tok t) {
   lm_fmt_env *env = c->env;
@@ -380,17 +393,8 @@ static int on_value(jctx *c, tok t) {
       lm_view *val = view_of(c, &t);
       if (!val || (read && LM_VEC_PUSH(lc, lc->views, val)))
         return oom(c);
-      if (env->contents) {
-        char *p = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
-        if (c->path_len && !p)
-          return oom(c);
-        if (p)
-          memcpy(p, c->path, c->path_len);
-        val->path = p;
-        val->pathlen = (uint32_t)c->path_len;
-        if (LM_VEC_PUSH(lc, lc->contents, val))
-          return oom(c);
-      }
+      if (env->contents && !add_content(c, val))
+        return 0;
       if (rec && lm_fmt_maybe_record(env, val))
         return oom(c);
     }
@@ -689,18 +693,7 @@ static int byte_array(jctx *c, const frame *f) {
     return oom(c);
   if (c->env->read && LM_VEC_PUSH(lc, lc->views, v))
     return oom(c);
-  if (c->env->contents) {
-    char *path = c->path_len ? lm_arena_alloc(&lc->arena, c->path_len) : NULL;
-    if (c->path_len && !path)
-      return oom(c);
-    if (path)
-      memcpy(path, c->path, c->path_len);
-    v->path = path;
-    v->pathlen = (uint32_t)c->path_len;
-    if (LM_VEC_PUSH(lc, lc->contents, v))
-      return oom(c);
-  }
-  return 1;
+  return !c->env->contents || add_content(c, v);
 }
 
 static int close_container(jctx *c, char ch) {
@@ -823,9 +816,29 @@ static char *lenient_copy(lm_lctx *lc, const char *t, size_t len) {
   return cp;
 }
 
-/* Values one line may hold one after the other ({...}{...}) that are
- * read as JSON: each costs a pass over the rest of the line. */
-#define JSON_TAILS_MAX 8
+/* The end of the value opened at t[a] as lenient_copy reads it (strings
+ * in '"' or '\'', brackets counted), or len when it does not close: a
+ * copy of that value alone costs the value, not the rest of the line. */
+static size_t lenient_end(const char *t, size_t len, size_t a) {
+  size_t depth = 0;
+  char in_str = 0;
+  for (size_t i = a; i < len; i++) {
+    char ch = t[i];
+    if (in_str) {
+      if (ch == '\\')
+        i++;
+      else if (ch == in_str)
+        in_str = 0;
+    } else if (ch == '"' || ch == '\'') {
+      in_str = ch;
+    } else if (ch == '{' || ch == '[') {
+      depth++;
+    } else if ((ch == '}' || ch == ']') && depth && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return len;
+}
 
 static int parse(jctx *c, const char *text, size_t from) {
   c->text = text;
@@ -878,13 +891,15 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
   size_t nviews = lc->views.n, nrec = lc->records.n, ncont = lc->contents.n,
          nreg = lc->regions.n, nspan = lc->spans.n;
   int fail = parse(&c, rec->text, a);
-  /* (a first value that parsed whole needs no lenient copy: what follows
-   * it is the rest below) */
-  if (fail == FAIL_DESYNC && c.vend == 0) {
-    char *cp = lenient_copy(lc, rec->text, rec->len);
+  /* a lenient copy of the first value alone (one that parsed whole
+   * needs none): what follows it is the rest below */
+  if (fail == FAIL_DESYNC && c.vend == 0 && !rec->json_strict) {
+    size_t e = lenient_end(rec->text, rec->len, a);
+    char *cp = lenient_copy(lc, rec->text, e);
     if (cp) {
       lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
       lc->regions.n = nreg, lc->spans.n = nspan;
+      c.len = e;
       fail = parse(&c, cp, a);
     } else if (lc->oom) {
       fail = FAIL_NOMEM;
@@ -892,15 +907,13 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
   }
   /* a value and then more (`{...} (took 3 ms)`, `{...}{...}`): the value
    * is JSON, the rest a record of its own */
-  size_t tail = 0;
   if (fail == FAIL_DESYNC && c.vend > a) {
-    tail = c.vend;
     lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
     lc->regions.n = nreg, lc->spans.n = nspan;
-    c.len = tail;
+    c.len = c.vend;
     fail = parse(&c, c.text, a);
-    c.len = rec->len;
   }
+  size_t tail = c.len < rec->len ? c.len : 0;
   if (fail != FAIL_NONE) {
     lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
     lc->regions.n = nreg, lc->spans.n = nspan;
@@ -917,24 +930,19 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
       return -1;
     if (tail && tail < end) {
       /* the rest is a record of its own (another value, logfmt, words),
-       * read as text unless the record's owner reads it already; a line
-       * of many values stops being split after a few: the rest is text */
+       * read as text unless the record's owner reads it already.  Each
+       * value costs its own bytes only (a lenient copy stops at its
+       * end), so a line of many values is split into all of them. */
       lm_view *rest = lm_view_slice(lc, rec, tail, end, 0);
       if (!rest)
         return -1;
       rest->kind = LM_VIEW_RECORD;
       rest->depth = rec->depth;
       rest->read = rec->owner != NULL;
-      if (lc->json_tails++ < JSON_TAILS_MAX) {
-        size_t at;
-        rest->format = (uint8_t)lm_detect(rest->text, rest->len, &at);
-        if (rest->format == LM_FMT_SYSLOG)
-          rest->format = LM_FMT_TEXT;
-      } else {
+      size_t at;
+      rest->format = (uint8_t)lm_detect(rest->text, rest->len, &at);
+      if (rest->format == LM_FMT_SYSLOG)
         rest->format = LM_FMT_TEXT;
-        rest->plain = 1;
-        lc->fallbacks++;
-      }
       lc->json_tailed = rec;
       if (LM_VEC_PUSH(lc, lc->records, rest))
         return -1;

@@ -26,12 +26,25 @@ static size_t close_quote(const char *l, size_t q, size_t end) {
 
 typedef struct pair {
   size_t ks, ke, vs, ve;
-  int quoted; /* '"' or '\'' around the value, else 0 */
+  int quoted;  /* '"' or '\'' around the value, else 0 */
+  size_t json; /* where JSON starts in a bare key or value, or NO_JSON */
 } pair;
+#define NO_JSON ((size_t)-1)
+
+/* Where JSON starts in the bare token [s, e) (`{"` or `{'`, blanks
+ * between), or NO_JSON. */
+static size_t json_in(const char *l, size_t s, size_t e, size_t end) {
+  for (const char *b = memchr(l + s, '{', e - s); b; b = memchr(b + 1, '{', e - (size_t)(b + 1 - l)))
+    if (lm_json_opens(l, end, (size_t)(b - l)))
+      return (size_t)(b - l);
+  return NO_JSON;
+}
 
 /* The next pair at *i: 1 found, 0 at the end, -1 when the record is not
  * logfmt (a key starting with '"' or '=', an unclosed quote, text glued
- * to a closing quote). */
+ * to a closing quote).  A bare token where JSON starts ends the pairs:
+ * p->json is set, and 2 returned when the token is no pair's value
+ * (`level=info msg=login {"user":"bob"}`). */
 static int next_pair(const char *l, size_t end, size_t *i, pair *p) {
   for (;;) {
     while (*i < end && is_blank(l[*i]))
@@ -41,9 +54,11 @@ static int next_pair(const char *l, size_t end, size_t *i, pair *p) {
     size_t ks = *i;
     while (*i < end && !is_blank(l[*i]) && l[*i] != '=' && l[*i] != '"')
       (*i)++;
+    size_t ke = *i;
+    if ((p->json = json_in(l, ks, ke, end)) != NO_JSON)
+      return 2;
     if (*i == ks)
       return -1;
-    size_t ke = *i;
     if (*i == end || l[*i] != '=') {
       if (*i < end && l[*i] == '"')
         return -1;
@@ -69,7 +84,7 @@ static int next_pair(const char *l, size_t end, size_t *i, pair *p) {
         (*i)++;
       ve = *i;
     }
-    *p = (pair){ks, ke, vs, ve, quoted};
+    *p = (pair){ks, ke, vs, ve, quoted, quoted ? NO_JSON : json_in(l, vs, ve, end)};
     return 1;
   }
 }
@@ -94,14 +109,14 @@ static int pairs_view(lm_fmt_env *env, const lm_view *rec, const pair *p, lm_vie
   return !v || LM_VEC_PUSH(env->lc, env->lc->views, v) ? -1 : 0;
 }
 
-int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
+int lm_fmt_logfmt(lm_fmt_env *env, lm_view *rec) {
   lm_lctx *lc = env->lc;
   const char *l = rec->text;
   size_t end = rec->len && l[rec->len - 1] == '\r' ? rec->len - 1 : rec->len, i = 0;
   pair p;
   int rc;
-  /* the whole record must be logfmt before anything is added */
-  while ((rc = next_pair(l, end, &i, &p)) > 0)
+  /* the whole record must be logfmt (up to JSON) before anything is added */
+  while ((rc = next_pair(l, end, &i, &p)) > 0 && p.json == NO_JSON)
     ;
   if (rc < 0)
     return 1;
@@ -110,7 +125,9 @@ int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
   size_t n = 0;
   int quoted = 0;
   i = 0;
-  while (next_pair(l, end, &i, &p) > 0) {
+  while ((rc = next_pair(l, end, &i, &p)) > 0) {
+    if (rc == 2)
+      break;
     lm_view *val;
     if (p.quoted == '\'') {
       if (lm_region_add_view(lc, rec, p.vs - 1, p.vs, LM_REG_STRUCT, 0) ||
@@ -149,7 +166,12 @@ int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) {
     }
     pairs[n] = p;
     vals[n++] = val;
+    if (p.json != NO_JSON)
+      break;
   }
+  /* JSON behind the pairs: its own record (what follows it, its tail) */
+  if (rc > 0 && p.json != NO_JSON && lm_fmt_json_behind(lc, rec, p.json, 0))
+    return -1;
   /* the record as written is its own pairs view when nothing is quoted */
   return quoted && n && pairs_view(env, rec, pairs, vals, n) ? -1 : 0;
 }

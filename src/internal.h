@@ -312,19 +312,21 @@ typedef struct lm_fmt_env {
   lm_pmap *pmap;
 } lm_fmt_env;
 int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
-int lm_fmt_logfmt(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
+int lm_fmt_logfmt(lm_fmt_env *env, lm_view *rec) LM_HIDDEN;
 int lm_fmt_syslog(lm_fmt_env *env, lm_view *rec) LM_HIDDEN;
 int lm_fmt_sd(lm_fmt_env *env, const lm_view *rec) LM_HIDDEN;
 /* Sorts an array that holds a few sorted runs (sort.c): a stable merge of
  * the runs, qsort where there are many. */
 void lm_sort_runs(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
     LM_HIDDEN;
-/* Format detection (detect.c).  *json_at gets the offset of JSON in a
- * text line behind a prefix, or (size_t)-1. */
+/* Format detection (detect.c).  *json_at gets the offset of JSON behind
+ * a prefix (in a text, logfmt or syslog line), or (size_t)-1. */
 int lm_detect(const char *text, size_t len, size_t *json_at) LM_HIDDEN;
 /* Offset of the first '{' opening an object with a quoted key, or
  * (size_t)-1: JSON behind a prefix, maybe before a suffix. */
 size_t lm_json_suffix(const char *text, size_t len) LM_HIDDEN;
+/* 1 when text[at] is a '{' opening an object with a quoted key. */
+int lm_json_opens(const char *text, size_t len, size_t at) LM_HIDDEN;
 /* 1 when the text may hold a JSON array of small integers (`[108, 111,`):
  * journald's form of a field that is not UTF-8 text, bytes no keyword
  * walk of the line can see. */
@@ -354,6 +356,11 @@ void lm_fmt_json_free(void *frames) LM_HIDDEN;
 /* Queues a string's content as a record when it holds one (JSON, logfmt,
  * syslog).  0 or -1 (OOM). */
 int lm_fmt_maybe_record(lm_fmt_env *env, lm_view *str) LM_HIDDEN;
+/* Queues owner's bytes from `at` on as a JSON record behind a prefix,
+ * read by its handler alone (the owner is read as text up to `at`, or
+ * whole when text follows the JSON: line.c); `strict`: parsed as JSON
+ * only, never from a lenient copy.  0 or -1 (OOM). */
+int lm_fmt_json_behind(lm_lctx *lc, lm_view *owner, size_t at, int strict) LM_HIDDEN;
 
 /* Blocks (block.c): steps the masker's block state over the line's
  * contents, adding spans.  `openers`: the block rules some walk of the

@@ -74,11 +74,11 @@ static int names_a_key(const lm_ruleset *set, const char *line, size_t len, int 
   switch (fmt) {
   case LM_FMT_JSON:
     return lm_suffix_any(set->key_names_json, u, len);
-  case LM_FMT_LOGFMT:
   case LM_FMT_SD:
     return lm_suffix_any(set->key_names, u, len);
+  case LM_FMT_LOGFMT:
   case LM_FMT_SYSLOG:
-    /* structured data or a logfmt message, and a JSON message at the end */
+    /* pairs (structured data, a logfmt message), and JSON behind them */
     return lm_suffix_any(set->key_names, u, len) ||
            (json_at != (size_t)-1 &&
             lm_suffix_any(set->key_names_json, u + json_at, len - json_at));
@@ -195,6 +195,7 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
   /* records: the handlers add more as they find them */
   for (size_t i = 0; i < lc->records.n; i++) {
     lm_view *rec = lc->records.v[i];
+    int was_json = rec->format == LM_FMT_JSON;
     if (rec->format != LM_FMT_TEXT && handle(m, &env, rec))
       return -1;
     if (rec->format == LM_FMT_JSON || rec->format == LM_FMT_SD) {
@@ -205,23 +206,17 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
        * text after it the line goes on being read as text whole */
       if (rec->owner && rec->owner->readlen > rec->owner_at && lc->json_tailed != rec)
         rec->owner->readlen = rec->owner_at;
-    } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT && !rec->plain) {
-      size_t at;
-      lm_detect(rec->text, rec->len, &at);
-      if (at != (size_t)-1 && at > 0) {
-        /* JSON behind a prefix */
-        lm_view *js = lm_view_slice(lc, rec, at, rec->len, 0);
-        if (!js)
-          return -1;
-        js->kind = LM_VIEW_RECORD;
-        js->format = LM_FMT_JSON;
-        js->read = 1;
-        js->owner = rec;
-        js->owner_at = (uint32_t)at;
-        js->depth = rec->depth;
-        if (LM_VEC_PUSH(lc, lc->records, js))
-          return -1;
-      }
+    } else if (rec->format == LM_FMT_TEXT && m->format != LM_FMT_TEXT) {
+      /* JSON behind a prefix; and where a record was no JSON, JSON further
+       * on (a '{"' in the prefix opens none): the next '{' tried, without
+       * a lenient copy (each try then costs up to where it fails) */
+      size_t s = 0;
+      while (s < rec->len && (rec->text[s] == ' ' || rec->text[s] == '\t'))
+        s++;
+      size_t at = s < rec->len ? lm_json_suffix(rec->text + s + 1, rec->len - s - 1) : (size_t)-1;
+      if (at != (size_t)-1 &&
+          lm_fmt_json_behind(lc, rec, s + 1 + at, was_json || rec->json_strict))
+        return -1;
     }
   }
   /* read: records as text (the line with the candidates walked above),
@@ -280,7 +275,7 @@ static int spans(lm_masker *m, const char *line, size_t len, unsigned *flags) {
   int fmt = m->format;
   if (fmt == LM_FMT_AUTO)
     fmt = lm_detect(line, len, &json_at);
-  if (fmt == LM_FMT_SYSLOG)
+  else if (fmt == LM_FMT_SYSLOG || fmt == LM_FMT_LOGFMT)
     json_at = lm_json_suffix(line, len);
   /* the walk saw the marks of any encoding there may be */
   lc->enc = m->cand_line->marks ? lm_encodings(line, len) : 0;

@@ -33,7 +33,6 @@ void lm_lctx_reset(lm_lctx *lc, const char *line, size_t len) {
   lc->trips = 0;
   lc->limit = 0;
   lc->json_tailed = NULL;
-  lc->json_tails = 0;
 }
 
 void lm_lctx_free(lm_lctx *lc) {

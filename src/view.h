@@ -73,7 +73,8 @@ typedef struct lm_view {
   const struct lm_view *unescaped; /* its backslash escapes decoded, once
                         read (a block content reads that: `\n` in a value
                         are its lines) */
-  uint8_t plain;     /* LM_VIEW_RECORD of text: not searched for JSON */
+  uint8_t json_strict; /* LM_VIEW_RECORD of JSON found past a '{' that
+                        opened none: parsed strictly (fmt_json.c) */
   uint8_t body_only; /* as a block content: may continue or end a block,
                         never open one (its values are contents too) */
   const char *path;  /* key path of a value (blocks follow it), NULL for none */
@@ -138,7 +139,6 @@ typedef struct lm_lctx {
                                  there, none in any view of it */
   const lm_view *json_tailed; /* the last JSON record read had text after
                                  its value (fmt_json.c) */
-  unsigned json_tails;        /* such tails queued as records this line */
 } lm_lctx;
 
 /* Appends to a vector; sets lc->oom and returns -1 when out of memory. */
