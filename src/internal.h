@@ -418,6 +418,23 @@ int lm_line_spans(lm_masker *m, const char *line, size_t len, int count, unsigne
 /* Counts the spans in m->lc (as lm_line_spans with `count` does). */
 void lm_line_count(lm_masker *m, unsigned flags) LM_HIDDEN;
 
+/* Name/value pairs in any syntax, read without parsing (pairs.c): the
+ * state of a scan, carried from one piece of text to the next; zeroed to
+ * start. */
+typedef struct lm_pairs {
+  uint8_t phase, quotes, quote, esc, sens, keylen;
+  uint8_t arrow; /* after '=': a '>' may follow (Ruby's =>) */
+  size_t run;    /* backslashes just read in a quoted value */
+  char key[64];
+} lm_pairs;
+/* Called with each value [s, e) of a sensitive name (key, klen) in the
+ * text scanned; nonzero stops the scan. */
+typedef int (*lm_pair_fn)(void *ctx, const char *key, size_t klen, size_t s, size_t e);
+/* Scans text[0..len) from state p; a value still open at the end is
+ * reported up to it.  0, or -1 when fn stopped it. */
+int lm_pairs_scan(const lm_ruleset *set, lm_pairs *p, const char *text, size_t len,
+                  lm_pair_fn fn, void *ctx) LM_HIDDEN;
+
 /* Lines longer than a stream's limit (window.c): read in overlapping
  * windows; what follows the keys of a JSON or logfmt record across them,
  * and a secret cut by a window's end. */
@@ -431,11 +448,7 @@ typedef struct lm_track {
   char key[64];
   int carry;                       /* the last window ended inside a secret */
   uint32_t carry_label, carry_literal;
-  /* pairs in any syntax (`k=v`, `"k":"v"`, `\"k\":\"v\"` of JSON in a
-   * string, RFC 5424's `k="v"`), whatever the record's format */
-  uint8_t p_phase, p_quotes, p_quote, p_esc, p_sens, p_keylen;
-  size_t p_run;                    /* backslashes just read in a quoted value */
-  char p_key[64];
+  lm_pairs pairs;                  /* pairs in any syntax, whatever the format */
 } lm_track;
 /* Masks window text[0..len) of a long line: renders into m->out the
  * masked form of its first *emit bytes (all of them with `last`), which

@@ -88,6 +88,30 @@ static int names_a_key(const lm_ruleset *set, const char *line, size_t len, int 
   }
 }
 
+typedef struct pair_mask {
+  lm_fmt_env *env;
+  const lm_view *rec;
+  uint32_t label;
+} pair_mask;
+
+static int mask_pair(void *ctx, const char *key, size_t klen, size_t s, size_t e) {
+  pair_mask *pm = ctx;
+  /* judged as the record's own handler judges its values */
+  int code = pm->env->code ? 2 : pm->rec->format == LM_FMT_JSON ? 0 : 1;
+  if (lm_key_value_is_benign(key, klen, pm->rec->text + s, e - s, code))
+    return 0;
+  return lm_span_add_view(pm->env->lc, pm->rec, s, e, pm->label, 0, LM_ORIGIN_LABEL);
+}
+
+static int fallback_pairs(lm_masker *m, lm_fmt_env *env, const lm_view *rec) {
+  int label = rec->format == LM_FMT_JSON     ? LM_LBL_JSON_KEY
+              : rec->format == LM_FMT_LOGFMT ? LM_LBL_LOGFMT_KEY
+                                             : LM_LBL_SYSLOG_KEY;
+  pair_mask pm = {env, rec, lm_label(m->set, label)};
+  lm_pairs state = {0};
+  return lm_pairs_scan(m->set, &state, rec->text, rec->len, mask_pair, &pm);
+}
+
 static int handle(lm_masker *m, lm_fmt_env *env, lm_view *rec) {
   int rc;
   switch (rec->format) {
@@ -102,6 +126,13 @@ static int handle(lm_masker *m, lm_fmt_env *env, lm_view *rec) {
   if (rc > 0) {
     if (rec->format != LM_FMT_TEXT)
       m->lc.fallbacks++;
+    /* a record not valid in its format (cut short, a stray byte, a decoy
+     * '{"' before it) is read as text, and its sensitive keys' values are
+     * masked all the same, as far as its pairs can be read (once: a retry
+     * past a decoy reads a part of this record) */
+    if (rec->format != LM_FMT_TEXT && env->keys &&
+        !rec->json_strict && fallback_pairs(m, env, rec) < 0)
+      return -1;
     rec->format = LM_FMT_TEXT;
   }
   return 0;

@@ -166,122 +166,23 @@ static int track_logfmt(lm_masker *m, lm_track *t, const char *s, size_t len, in
   return 0;
 }
 
-/* Pairs in any syntax, for a record whose own tracker does not reach
- * them: JSON inside a JSON string (Docker's "log"), JSON behind a prefix
- * (CRI), RFC 5424 structured data.  A name, up to three quotes or
- * backslashes, '=' (or ':' after a quoted name), blanks, then the value:
- * up to its quote (plain, escaped \" or single), or a bare value up to a
- * blank or a delimiter. */
-enum { P_KEY, P_AFTER, P_SEP, P_VAL };
+typedef struct pair_add {
+  lm_lctx *lc;
+  uint32_t label;
+} pair_add;
 
-static int key_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
-}
-
-static int track_pairs(lm_masker *m, lm_track *t, const char *s, size_t len, int add) {
-  lm_lctx *lc = &m->lc;
-  uint32_t label = lm_label(m->set, LM_LBL_LOGFMT_KEY);
-  size_t open_at = t->p_phase == P_VAL && t->p_sens ? 0 : (size_t)-1;
-  for (size_t i = 0; i < len; i++) {
-    char c = s[i];
-    switch (t->p_phase) {
-    case P_VAL: {
-      int end;
-      size_t e = i;
-      if (t->p_quote == 0) {
-        end = blank(c) || c == ',' || c == ';' || c == '}' || c == ']' || c == '&' || c == '"' ||
-              c == '\\' || c == '\'';
-      } else if (c == '\\') {
-        t->p_run++;
-        continue;
-      } else {
-        /* a quote behind a run of backslashes is escaped where the run's
-         * low bits are all ones: an odd run in "v", 3 mod 4 in \"v\" (a
-         * string in a string, escaped twice) */
-        size_t run = t->p_run, esc = t->p_quote == 2 ? 3 : 1;
-        t->p_run = 0;
-        end = c == (t->p_quote == 3 ? '\'' : '"') && (run & esc) != esc;
-        /* \" closes a value opened by \" (its backslash may have ended
-         * the last window) */
-        if (end && t->p_quote == 2 && run)
-          e = i ? i - 1 : 0;
-      }
-      if (!end)
-        continue;
-      if (add && t->p_sens && lm_span_add_raw(lc, open_at, e, label, 0, LM_ORIGIN_LABEL))
-        return -1;
-      t->p_phase = P_KEY;
-      t->p_keylen = 0;
-      open_at = (size_t)-1;
-      break; /* the delimiter may start the next name */
-    }
-    case P_SEP:
-      if (c == ' ' || c == '\t')
-        continue;
-      if (c == '\\' && !t->p_esc) {
-        t->p_esc = 1;
-        continue;
-      }
-      t->p_quote = c == '"' ? (t->p_esc ? 2 : 1) : c == '\'' ? 3 : 0;
-      t->p_esc = 0;
-      t->p_run = 0;
-      if (t->p_quote == 0 && (c == '{' || c == '[')) {
-        t->p_phase = P_KEY; /* a container: its own tracker's */
-        t->p_keylen = 0;
-        continue;
-      }
-      /* only a sensitive name's value is read as one: any other may hold
-       * pairs of its own (JSON in Docker's "log" string) */
-      t->p_phase = t->p_sens ? P_VAL : P_KEY;
-      t->p_keylen = 0;
-      open_at = !t->p_sens ? (size_t)-1 : t->p_quote ? i + 1 : i;
-      if (t->p_quote)
-        continue;
-      i--; /* the value's first byte */
-      continue;
-    case P_AFTER:
-      if ((c == '"' || c == '\\' || c == '\'') && t->p_quotes < 3) {
-        t->p_quotes++;
-        continue;
-      }
-      if (blank(c) && t->p_quotes)
-        continue; /* "name" : "value" */
-      if (c == '=' || (c == ':' && t->p_quotes)) {
-        t->p_phase = P_SEP;
-        t->p_esc = 0;
-        t->p_sens = lm_key_is_sensitive(m->set, t->p_key, t->p_keylen);
-        continue;
-      }
-      t->p_phase = P_KEY;
-      t->p_keylen = 0;
-      break;
-    default:
-      break;
-    }
-    /* P_KEY */
-    if (key_byte(c)) {
-      if (t->p_keylen < sizeof t->p_key)
-        t->p_key[t->p_keylen++] = c;
-      else
-        t->p_keylen = 0; /* too long for a name */
-    } else if (t->p_keylen) {
-      t->p_phase = P_AFTER;
-      t->p_quotes = 0;
-      i--; /* read again as what follows the name */
-    }
-  }
-  /* a value still open at the window's end is masked to it (but for a
-   * backslash that may start its closing \") */
-  size_t e = t->p_phase == P_VAL && t->p_quote == 2 && t->p_run && len ? len - 1 : len;
-  if (add && open_at != (size_t)-1 && e > open_at &&
-      lm_span_add_raw(lc, open_at, e, label, 0, LM_ORIGIN_LABEL))
-    return -1;
-  return 0;
+static int add_pair(void *ctx, const char *key, size_t klen, size_t s, size_t e) {
+  (void)key;
+  (void)klen;
+  pair_add *a = ctx;
+  return lm_span_add_raw(a->lc, s, e, a->label, 0, LM_ORIGIN_LABEL);
 }
 
 static int track(lm_masker *m, lm_track *t, const char *s, size_t len, int add) {
-  if (track_pairs(m, t, s, len, add))
+  /* pairs in any syntax: JSON in a JSON string (Docker's "log"), JSON
+   * behind a prefix (CRI), RFC 5424 structured data */
+  pair_add pa = {&m->lc, lm_label(m->set, LM_LBL_LOGFMT_KEY)};
+  if (lm_pairs_scan(m->set, &t->pairs, s, len, add ? add_pair : NULL, &pa))
     return -1;
   if (t->kind == 0) {
     size_t at;

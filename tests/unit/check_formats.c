@@ -338,9 +338,11 @@ START_TEST(logfmt_pairs) {
   /* CRLF */
   ASSERT_MASK(m, "token=abc123\r", "token=[REDACTED:logfmt-sensitive-key]\r");
   ck_assert_uint_eq(totals(m).format_fallbacks, 0);
-  /* not logfmt: unclosed quote, text glued to a quote -> text rules */
+  /* not logfmt: unclosed quote, text glued to a quote -> text rules, and
+   * the sensitive keys' values of the pairs that can be read */
   ASSERT_MASK(m, "msg=\"open password=hunter2x", "msg=\"open password=[REDACTED:password-assignment]");
-  ASSERT_MASK(m, "a=\"x\"y token=abc123", "a=\"x\"y token=abc123");
+  ASSERT_MASK(m, "a=\"x\"y token=abc123", "a=\"x\"y token=[REDACTED:logfmt-sensitive-key]");
+  ASSERT_MASK(m, "a=\"x\"y user=bob", "a=\"x\"y user=bob");
   ck_assert_uint_eq(totals(m).format_fallbacks, 2);
   lm_masker_free(m);
   lm_ruleset_free(set);
