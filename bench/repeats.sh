@@ -46,7 +46,7 @@ trap 'exit 130' INT TERM
 
 all="same-secret distinct-shared-prefix distinct-random same-literal password-keys
 json-same json-distinct json-array-pairs akia-prefix ghp-prefix jwt-prefix
-pem-openers url-userinfo-prefix bearer-prefix percent-encoded"
+pem-openers url-userinfo-prefix bearer-prefix percent-encoded json-decoys"
 names=${*:-$all}
 
 # $lines lines of about $kb KB: the unit of the input, repeated.
@@ -80,6 +80,7 @@ gen() {
       else if (kind == "url-userinfo-prefix") u = "https://user:"
       else if (kind == "bearer-prefix") u = "Authorization: Bearer "
       else if (kind == "percent-encoded") u = "password%3DXk9mQ2zL" i "%26 "
+      else if (kind == "json-decoys") u = "{\"session\":\"Xk9mQ2zL" i "\"} {\""
       else { print "unknown input " kind > "/dev/stderr"; exit 2 }
       printf "%s", u
       n += length(u)

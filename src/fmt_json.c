@@ -819,9 +819,17 @@ static char *lenient_copy(lm_lctx *lc, const char *t, size_t len) {
 /* The end of the value opened at t[a] as lenient_copy reads it (strings
  * in '"' or '\'', brackets counted), or len when it does not close: a
  * copy of that value alone costs the value, not the rest of the line. */
-static size_t lenient_end(const char *t, size_t len, size_t a) {
+/* The end of the value that starts at t[a], read leniently (either
+ * quote, escapes stepped over), or 0 when it does not close within
+ * *budget bytes (then no lenient copy can parse).  Every record of a line
+ * draws on one budget: a line of many records that never close (a decoy
+ * '{"' before each) costs its length a few times over, not its square. */
+static size_t lenient_end(const char *t, size_t len, size_t a, size_t *budget) {
   size_t depth = 0;
   char in_str = 0;
+  if (len - a > *budget)
+    len = a + *budget;
+  *budget -= len - a;
   for (size_t i = a; i < len; i++) {
     char ch = t[i];
     if (in_str) {
@@ -834,10 +842,11 @@ static size_t lenient_end(const char *t, size_t len, size_t a) {
     } else if (ch == '{' || ch == '[') {
       depth++;
     } else if ((ch == '}' || ch == ']') && depth && --depth == 0) {
+      *budget += len - (i + 1); /* what was not read */
       return i + 1;
     }
   }
-  return len;
+  return 0;
 }
 
 static int parse(jctx *c, const char *text, size_t from) {
@@ -893,8 +902,9 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
   int fail = parse(&c, rec->text, a);
   /* a lenient copy of the first value alone (one that parsed whole
    * needs none): what follows it is the rest below */
-  if (fail == FAIL_DESYNC && c.vend == 0 && !rec->json_strict) {
-    size_t e = lenient_end(rec->text, rec->len, a);
+  size_t e;
+  if (fail == FAIL_DESYNC && c.vend == 0 && !rec->json_strict &&
+      (e = lenient_end(rec->text, rec->len, a, &lc->lenient_left)) != 0) {
     char *cp = lenient_copy(lc, rec->text, e);
     if (cp) {
       lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;

@@ -90,26 +90,34 @@ static int names_a_key(const lm_ruleset *set, const char *line, size_t len, int 
 
 typedef struct pair_mask {
   lm_fmt_env *env;
-  const lm_view *rec;
+  int format;
   uint32_t label;
+  size_t base; /* where in the line the scan began */
 } pair_mask;
 
 static int mask_pair(void *ctx, const char *key, size_t klen, size_t s, size_t e) {
   pair_mask *pm = ctx;
+  lm_lctx *lc = pm->env->lc;
   /* judged as the record's own handler judges its values */
-  int code = pm->env->code ? 2 : pm->rec->format == LM_FMT_JSON ? 0 : 1;
-  if (lm_key_value_is_benign(key, klen, pm->rec->text + s, e - s, code))
+  int code = pm->env->code ? 2 : pm->format == LM_FMT_JSON ? 0 : 1;
+  if (lm_key_value_is_benign(key, klen, lc->line + pm->base + s, e - s, code))
     return 0;
-  return lm_span_add_view(pm->env->lc, pm->rec, s, e, pm->label, 0, LM_ORIGIN_LABEL);
+  return lm_span_add_raw(lc, pm->base + s, pm->base + e, pm->label, 0, LM_ORIGIN_LABEL);
 }
 
-static int fallback_pairs(lm_masker *m, lm_fmt_env *env, const lm_view *rec) {
-  int label = rec->format == LM_FMT_JSON     ? LM_LBL_JSON_KEY
-              : rec->format == LM_FMT_LOGFMT ? LM_LBL_LOGFMT_KEY
-                                             : LM_LBL_SYSLOG_KEY;
-  pair_mask pm = {env, rec, lm_label(m->set, label)};
+/* Records not valid in their format (cut short, a stray byte, a decoy
+ * '{"' before them) are read as text, and their sensitive keys' values
+ * are masked all the same, as far as their pairs can be read: one scan of
+ * the line's bytes from the first such record on (records of a line nest
+ * and overlap: one scan each would cost the square of the line). */
+static int broken_pairs(lm_masker *m, lm_fmt_env *env, size_t from, int format) {
+  int label = format == LM_FMT_JSON     ? LM_LBL_JSON_KEY
+              : format == LM_FMT_LOGFMT ? LM_LBL_LOGFMT_KEY
+                                        : LM_LBL_SYSLOG_KEY;
+  pair_mask pm = {env, format, lm_label(m->set, label), from};
   lm_pairs state = {0};
-  return lm_pairs_scan(m->set, &state, rec->text, rec->len, mask_pair, &pm);
+  lm_lctx *lc = &m->lc;
+  return lm_pairs_scan(m->set, &state, lc->line + from, lc->len - from, mask_pair, &pm);
 }
 
 static int handle(lm_masker *m, lm_fmt_env *env, lm_view *rec) {
@@ -126,13 +134,15 @@ static int handle(lm_masker *m, lm_fmt_env *env, lm_view *rec) {
   if (rc > 0) {
     if (rec->format != LM_FMT_TEXT)
       m->lc.fallbacks++;
-    /* a record not valid in its format (cut short, a stray byte, a decoy
-     * '{"' before it) is read as text, and its sensitive keys' values are
-     * masked all the same, as far as its pairs can be read (once: a retry
-     * past a decoy reads a part of this record) */
-    if (rec->format != LM_FMT_TEXT && env->keys &&
-        !rec->json_strict && fallback_pairs(m, env, rec) < 0)
-      return -1;
+    /* its pairs are read in the line's bytes (broken_pairs) */
+    if (rec->format != LM_FMT_TEXT && env->keys) {
+      size_t at = rec->nsegs ? rec->segs[0].rs : 0;
+      if (!m->lc.broken || at < m->lc.broken_at) {
+        m->lc.broken_at = at;
+        if (!m->lc.broken)
+          m->lc.broken = rec->format;
+      }
+    }
     rec->format = LM_FMT_TEXT;
   }
   return 0;
@@ -289,6 +299,8 @@ static __attribute__((noinline)) int long_way(lm_masker *m, const char *line, si
     if (v->readlen && !read_record(m, v, NULL, &openers))
       return -1;
   }
+  if (lc->broken && broken_pairs(m, &env, lc->broken_at, lc->broken))
+    return -1;
   if (lm_block_line(m, openers, flags))
     return -1;
   if (lc->oom)

@@ -32,6 +32,9 @@ void lm_lctx_reset(lm_lctx *lc, const char *line, size_t len) {
   lc->blocks_opened = lc->blocks_cut = 0;
   lc->trips = 0;
   lc->limit = 0;
+  lc->lenient_left = 4 * len + 65536;
+  lc->broken = 0;
+  lc->broken_at = 0;
   lc->json_tailed = NULL;
 }
 

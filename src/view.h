@@ -137,6 +137,11 @@ typedef struct lm_lctx {
   int limit;                  /* a limit tripped: mask the line whole */
   unsigned enc;               /* encodings of the line (decode.h): none
                                  there, none in any view of it */
+  size_t lenient_left;        /* bytes lenient JSON reads may still scan
+                                 (fmt_json.c lenient_end) */
+  int broken;                 /* the format of the first record not valid in
+                                 it (line.c broken_pairs), else 0 */
+  size_t broken_at;           /* the least line offset of such records */
   const lm_view *json_tailed; /* the last JSON record read had text after
                                  its value (fmt_json.c) */
 } lm_lctx;

@@ -38,6 +38,7 @@ gen() {
       else if (kind == "json") u = (i == 1 ? "[" : ",") "{\"password\":\"Xk9mQ2zL" i "x\",\"session\":\"Ul7s" i "EwMz\"}"
       else if (kind == "literal") u = "LitSecret-4711-Zq8v "
       else if (kind == "openers") u = "-----BEGIN RSA PRIVATE KEY-----"
+      else if (kind == "json-decoys") u = "{\"session\":\"Ul7s" i "Ew\"} {\""
       else if (kind == "periodic") {
         u = "Xk9mQ2zLpWr7"
         if (i == 1) {
@@ -84,6 +85,8 @@ run openers 1000000 'BEGIN'
 run shared-prefix 1000000 'Xk9mQ2zL[0-9]'
 run json 1000000 'Xk9mQ2zL|Ul7s'
 run periodic 1000000 'Xk9mQ2zLpWr7'
+# JSON values, each followed by a decoy '{"': every one a record of its own
+run json-decoys 1000000 'Ul7s[0-9]+Ew'
 # the JSON line stays JSON
 if command -v python3 > /dev/null; then
   python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$T/json.out" ||
