@@ -14,20 +14,25 @@ static int is_key_byte(unsigned char c) {
   return isalnum(c) || c == '_' || c == '.' || c == '-';
 }
 
+/* How far back from a value its key is looked for: a name is short, and
+ * a value inside a long run of name bytes (a token of dots and letters)
+ * must not cost that run's length at each of its matches. */
+#define KEY_SCAN_MAX 256
+
 /* Start of the key written before the value at s (`key=`, `key: `,
  * `"key":"`), and what stands before the key. */
 static size_t key_start(const char *t, size_t s, size_t *kend) {
-  size_t i = s;
-  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+  size_t i = s, lo = s > KEY_SCAN_MAX ? s - KEY_SCAN_MAX : 0;
+  while (i > lo && (t[i - 1] == ' ' || t[i - 1] == '\t'))
     i--;
-  while (i > 0 && (t[i - 1] == '=' || t[i - 1] == ':' || t[i - 1] == '>'))
+  while (i > lo && (t[i - 1] == '=' || t[i - 1] == ':' || t[i - 1] == '>'))
     i--;
-  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+  while (i > lo && (t[i - 1] == ' ' || t[i - 1] == '\t'))
     i--;
-  while (i > 0 && (t[i - 1] == '"' || t[i - 1] == '\'' || t[i - 1] == '\\' || t[i - 1] == ']'))
+  while (i > lo && (t[i - 1] == '"' || t[i - 1] == '\'' || t[i - 1] == '\\' || t[i - 1] == ']'))
     i--;
   *kend = i;
-  while (i > 0 && is_key_byte((unsigned char)t[i - 1]))
+  while (i > lo && is_key_byte((unsigned char)t[i - 1]))
     i--;
   return i;
 }
