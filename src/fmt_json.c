@@ -898,7 +898,7 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
       env->walk && env->walk->record)
     c.raw_at = (long)rec->segs[0].rs;
   size_t nviews = lc->views.n, nrec = lc->records.n, ncont = lc->contents.n,
-         nreg = lc->regions.n, nspan = lc->spans.n;
+         nreg = lc->regions.n, npreg = lc->pregions.n, nspan = lc->spans.n;
   int fail = parse(&c, rec->text, a);
   /* a lenient copy of the first value alone (one that parsed whole
    * needs none): what follows it is the rest below */
@@ -908,7 +908,7 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
     char *cp = lenient_copy(lc, rec->text, e);
     if (cp) {
       lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
-      lc->regions.n = nreg, lc->spans.n = nspan;
+      lc->regions.n = nreg, lc->pregions.n = npreg, lc->spans.n = nspan;
       c.len = e;
       fail = parse(&c, cp, a);
     } else if (lc->oom) {
@@ -919,14 +919,14 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
    * is JSON, the rest a record of its own */
   if (fail == FAIL_DESYNC && c.vend > a) {
     lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
-    lc->regions.n = nreg, lc->spans.n = nspan;
+    lc->regions.n = nreg, lc->pregions.n = npreg, lc->spans.n = nspan;
     c.len = c.vend;
     fail = parse(&c, c.text, a);
   }
   size_t tail = c.len < rec->len ? c.len : 0;
   if (fail != FAIL_NONE) {
     lc->views.n = nviews, lc->records.n = nrec, lc->contents.n = ncont;
-    lc->regions.n = nreg, lc->spans.n = nspan;
+    lc->regions.n = nreg, lc->pregions.n = npreg, lc->spans.n = nspan;
   }
   size_t end = rec->len;
   while (end > a && (rec->text[end - 1] == ' ' || rec->text[end - 1] == '\t' ||
