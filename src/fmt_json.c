@@ -938,6 +938,15 @@ int lm_fmt_json(lm_fmt_env *env, const lm_view *rec) {
      * their own regions inside this one */
     if (lm_region_add_view(lc, rec, a, tail ? tail : end, LM_REG_STRUCT, 0))
       return -1;
+    if (lc->pregions.n - 1 > npreg) {
+      /* before its strings and numbers, where it starts: regions stay in
+       * text order as records come (a line of many values sorts in one
+       * pass, spans.c) */
+      struct lm_pregion whole = lc->pregions.v[lc->pregions.n - 1];
+      memmove(lc->pregions.v + npreg + 1, lc->pregions.v + npreg,
+              (lc->pregions.n - 1 - npreg) * sizeof whole);
+      lc->pregions.v[npreg] = whole;
+    }
     if (tail && tail < end) {
       /* the rest is a record of its own (another value, logfmt, words),
        * read as text unless the record's owner reads it already.  Each
