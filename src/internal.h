@@ -44,8 +44,9 @@ int lm_is_placeholder(const char *s, size_t len) LM_HIDDEN;
 
 /* ---- bare values (value.c) ---- */
 /* Where the key before a value at t[s] starts (its name, quotes and
- * separator stepped over), as the checks of value.c read it. */
-size_t lm_value_key_start(const char *t, size_t s) LM_HIDDEN;
+ * separator stepped over), as the checks of value.c read it, looked for
+ * at most max bytes back (s - max when it reaches that far). */
+size_t lm_value_key_start(const char *t, size_t s, size_t max) LM_HIDDEN;
 /* End of a bare (unquoted) value starting at text[s], as its context
  * delimits it (see `value-end: token` in logmask-rules(5)), whatever the
  * rule's regex took. */

@@ -398,7 +398,7 @@ static int same_surroundings(const char *t, size_t len, size_t ps, size_t pe, si
   if ((e < len ? t[e] : -1) != (pe < len ? t[pe] : -1))
     return 0;
   /* the key the checks read (repeats_key) lies inside what is compared */
-  if (s - lm_value_key_start(t, s) >= SURROUNDINGS)
+  if (s - lm_value_key_start(t, s, SURROUNDINGS) >= SURROUNDINGS)
     return 0;
   return memcmp(t + s - SURROUNDINGS, t + ps - SURROUNDINGS, SURROUNDINGS + n) == 0;
 }

@@ -21,8 +21,8 @@ static int is_key_byte(unsigned char c) {
 
 /* Start of the key written before the value at s (`key=`, `key: `,
  * `"key":"`), and what stands before the key. */
-static size_t key_start(const char *t, size_t s, size_t *kend) {
-  size_t i = s, lo = s > KEY_SCAN_MAX ? s - KEY_SCAN_MAX : 0;
+static size_t key_start_within(const char *t, size_t s, size_t *kend, size_t max) {
+  size_t i = s, lo = s > max ? s - max : 0;
   while (i > lo && (t[i - 1] == ' ' || t[i - 1] == '\t'))
     i--;
   while (i > lo && (t[i - 1] == '=' || t[i - 1] == ':' || t[i - 1] == '>'))
@@ -37,9 +37,13 @@ static size_t key_start(const char *t, size_t s, size_t *kend) {
   return i;
 }
 
-size_t lm_value_key_start(const char *t, size_t s) {
+static size_t key_start(const char *t, size_t s, size_t *kend) {
+  return key_start_within(t, s, kend, KEY_SCAN_MAX);
+}
+
+size_t lm_value_key_start(const char *t, size_t s, size_t max) {
   size_t kend;
-  return key_start(t, s, &kend);
+  return key_start_within(t, s, &kend, max);
 }
 
 /* `name=` (a next key) at t[i], blanks before it allowed. */
